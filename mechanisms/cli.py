@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # surface the project's own errors without a traceback
         from solvers.errors import AlmechError
 
-        if isinstance(exc, AlmechError):
+        if isinstance(exc, (AlmechError, OSError)):
             sys.stderr.write(f"almech: error: {exc}\n")
             return 2
         raise

@@ -1,0 +1,1 @@
+"""Speed and quality benchmarks (not run by CI); results are stored in benchmarks/results/."""
