@@ -33,17 +33,17 @@ def _table(header: list[str], rows: list[list[Any]]) -> str:
 
 def preflib_summary() -> Section:
     """Voters, alternatives, ballot type and Condorcet winner of every bundled PrefLib profile."""
-    from .data import list_preflib
+    from .data import list_preflib, preflib_path
     from .io import read_preflib
     from .profiles import ApprovalProfile
 
     rows, data = [], []
-    for path in list_preflib():
-        profile = read_preflib(path)
+    for name in list_preflib():
+        profile = read_preflib(preflib_path(name))
         entry = {
-            "file": f"{path.parent.name}/{path.name}",
+            "file": name,
             "title": profile.title,
-            "type": path.suffix.lstrip("."),
+            "type": name.rsplit(".", 1)[-1],
             "voters": profile.n_voters,
             "alternatives": profile.n_alternatives,
             "distinct_ballots": profile.grouped().n_ballots,
