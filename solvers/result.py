@@ -133,6 +133,15 @@ class Result:
         object.__setattr__(self, "x", readonly(self.x))
         object.__setattr__(self, "duals", frozen_mapping(self.duals))
 
+    def __getstate__(self):  # a mappingproxy does not pickle: send a plain dict
+        state = dict(self.__dict__)
+        state["duals"] = dict(self.duals)
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.__post_init__()
+
     @property
     def ok(self) -> bool:
         return self.status is Status.OPTIMAL
