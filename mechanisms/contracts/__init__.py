@@ -32,3 +32,30 @@ __all__ = [
 ]
 
 # --- contracts-incomplete (incomplete.py, len_model.py, proxy.py, screening.py): imports below ---
+# --- incompleteness, multitask, proxy, screening ---
+from .incomplete import (  # noqa: E402
+    IncompletenessResult,
+    InformationValue,
+    blackwell_garbling,
+    coarsening,
+    cost_of_incompleteness,
+    garble,
+    joint_channel,
+    noisy_channel,
+    non_contractible,
+    uninformative_channel,
+    value_of_information,
+    value_of_signal,
+)
+from .len_model import LENContract, LENModel, measured_task_incentive  # noqa: E402
+from .proxy import LossCurve, ProxyOutcome, ProxyPath, ProxyRewardModel  # noqa: E402
+from .screening import ScreeningMenu, mussa_rosen_uniform, optimal_menu, type_grid  # noqa: E402
+
+__all__ += [
+    "IncompletenessResult", "InformationValue", "blackwell_garbling", "coarsening", "cost_of_incompleteness",
+    "garble", "joint_channel", "noisy_channel", "non_contractible", "uninformative_channel",
+    "value_of_information", "value_of_signal",
+    "LENContract", "LENModel", "measured_task_incentive",
+    "LossCurve", "ProxyOutcome", "ProxyPath", "ProxyRewardModel",
+    "ScreeningMenu", "mussa_rosen_uniform", "optimal_menu", "type_grid",
+]
