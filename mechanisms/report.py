@@ -11,7 +11,7 @@ import dataclasses
 import html
 import json
 import platform
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,8 @@ class Section:
     title: str
     html: str
     data: Any
+    #: Extra files (name -> bytes, e.g. PNG plots) written next to ``index.html``; the HTML may link them.
+    files: Mapping[str, bytes] = dataclasses.field(default_factory=dict)
 
 
 def _table(header: list[str], rows: list[list[Any]]) -> str:
@@ -72,6 +74,21 @@ def preflib_summary() -> Section:
 #: Report sections in order; later features append theirs.
 SECTIONS: list[Callable[[], Section]] = [preflib_summary]
 
+# --- contracts (report_contracts.py) ---
+from .report_contracts import contracts_section  # noqa: E402
+
+SECTIONS.append(contracts_section)
+
+# --- aggregation rules (report_rules.py) ---
+from .report_rules import rules_section  # noqa: E402
+
+SECTIONS.append(rules_section)
+
+# --- axioms (report_axioms.py) ---
+from .report_axioms import axioms_section  # noqa: E402
+
+SECTIONS.append(axioms_section)
+
 
 def build_sections() -> list[Section]:
     return [section() for section in SECTIONS]
@@ -106,4 +123,10 @@ def write_report(output: Path) -> list[Path]:
     blob = output / "report.json"
     blob.write_text(json.dumps({"meta": meta, "sections": {s.title: s.data for s in sections}}, indent=2,
                                default=str), encoding="utf-8")
-    return [index, blob]
+    extra = []
+    for section in sections:
+        for name, content in section.files.items():
+            path = output / name
+            path.write_bytes(content)
+            extra.append(path)
+    return [index, blob, *extra]
