@@ -31,7 +31,8 @@ maximal lottery, ``False`` when there are others; the returned one is then the
 one the method found (a vertex of the polytope of maximal lotteries), and is the
 same for a batch and for a loop over its instances.  ``unique`` is decided from
 strict complementarity and the kernel of ``M[S][:, S]``; when that is not
-conclusive, by at most ``|T| + 1`` small LPs over the tight alternatives ``T``.
+conclusive, by a rank test and one LP over the directions in which ``p`` could
+move (one block-diagonal LP for all undecided instances of a batch).
 
 The certificate is recomputed in numpy against the original margins:
 ``exploitability`` is ``max_b (M @ p)[b]`` (what the best reply gains against
@@ -47,7 +48,7 @@ from itertools import combinations
 
 import numpy as np
 
-from .lp import LinearProgram, solve_lp
+from .lp import LinearProgram
 from .result import Certificate, Result, SolverInfo, Status, readonly
 from .validation import check_array, check_bool, check_option, check_real, fail
 
@@ -413,39 +414,58 @@ def _weak_condorcet(M: np.ndarray) -> np.ndarray:
     return np.where(ok.any(axis=-1), np.argmax(ok, axis=-1), -1)
 
 
-def _is_unique(M: np.ndarray, p: np.ndarray, atol: float, backend: str) -> bool:
-    """Decide whether ``p`` is the only maximal lottery of ``M`` (up to ``UNIQUE_TOL``)."""
+def _unique_many(Ms: np.ndarray, Ps: np.ndarray, atol: float, backend: str) -> np.ndarray:
+    """Decide, for each game ``Ms[i]``, whether ``Ps[i]`` is its only maximal lottery.
+
+    With ``S`` the support of ``p`` and ``T`` the alternatives ``b`` with
+    ``(p @ M)[b] = 0`` (plus ``S``), every maximal lottery ``q`` lives on ``T``
+    and has ``(q @ M)[S] = 0``; so ``p`` is unique iff the cone ``C`` of
+    directions ``d`` (``supp d`` in ``T``, ``d >= 0`` on ``T \\ S``,
+    ``sum d = 0``, ``(d @ M)[S] = 0``, ``(d @ M)[T \\ S] >= 0``) is ``{0}``.
+    Its lineality space is checked by a rank test; the rest by one LP
+    maximizing ``sum d[T \\ S] + sum (d @ M)[T \\ S]`` over ``C`` in a box,
+    solved for all instances at once as one block-diagonal LP.
+    """
+    import scipy.sparse as sp
+
     tol = max(UNIQUE_TOL, atol)
-    big = max(1.0, float(np.abs(M).max(initial=0.0)))
-    support = p > tol
-    tight = (p @ M) <= tol * big
-    S = np.flatnonzero(support)
-    T = np.flatnonzero(tight | support)
-    sub = M[np.ix_(S, S)]
-    sv = np.linalg.svd(sub, compute_uv=False) if S.size > 1 else np.zeros(1)
-    one_dim = int(np.sum(sv <= 1e-9 * big * S.size)) == 1
-    if T.size == S.size and one_dim:
-        return True
-    # LPs over the polytope of maximal lotteries supported on T
-    lp = LinearProgram(T.size)
-    lp.add_constraints("best_response", M[T, :].T, lower=0.0)
-    lp.add_constraints("simplex", np.ones((1, T.size)), lower=1.0, upper=1.0)
-    extra = ~np.isin(T, S)
-    if extra.any():
-        res = lp.solve(extra.astype(float), maximize=True, backend=backend, atol=max(atol, 1e-9))
-        if res.x is None or res.objective > tol:
-            return False
-    if one_dim:
-        return True
-    for j, t in enumerate(T):
-        if extra[j]:
-            continue
-        c = np.zeros(T.size)
-        c[j] = 1.0
-        res = lp.solve(c, maximize=True, backend=backend, atol=max(atol, 1e-9))
-        if res.x is None or res.objective > p[t] + tol:
-            return False
-    return True
+    n, m = Ps.shape
+    big = np.maximum(1.0, np.abs(Ms).max(axis=(1, 2), initial=0.0))
+    A = Ms / big[:, None, None]  # scaled margins
+    S = Ps > tol
+    T = S | (np.einsum("na,nab->nb", Ps, Ms) <= tol * big[:, None])
+    # lineality space: d on S with sum d = 0 and (d @ M)[T] = 0 must be {0}
+    E = np.concatenate([np.swapaxes(A, 1, 2) * (T[:, :, None] & S[:, None, :]),
+                        S[:, None, :].astype(float)], axis=1)  # (n, m + 1, m); zero rows/columns off T/S
+    full_rank = np.linalg.matrix_rank(E, tol=1e-9 * (m + 1)) == S.sum(axis=1)
+    out = full_rank & (T.sum(axis=1) == S.sum(axis=1))
+    need = np.flatnonzero(full_rank & ~out)
+    if need.size == 0:
+        return out
+    # one LP for all: per instance, variables d (m), zero off T, d >= 0 on T \\ S, box [-1, 1];
+    # rows (d @ M)[b] = 0 on S, >= 0 on T \\ S, free elsewhere; and sum d = 0
+    k = need.size
+    Sn, Tn, An = S[need], T[need], A[need]
+    U = Tn & ~Sn
+    lb = np.where(Tn & Sn, -1.0, 0.0).reshape(-1)
+    ub = np.where(Tn, 1.0, 0.0).reshape(-1)
+    inst, j, b = np.meshgrid(np.arange(k), np.arange(m), np.arange(m), indexing="ij")
+    sum_rows = np.repeat(np.arange(k) * (m + 1) + m, m)  # the row sum(d) = 0 of each instance
+    rows = np.concatenate([(inst * (m + 1) + b).reshape(-1), sum_rows])
+    cols = np.concatenate([(inst * m + j).reshape(-1), np.arange(k * m)])
+    vals = np.concatenate([An.reshape(-1), np.ones(k * m)])
+    matrix = sp.csr_array((vals, (rows, cols)), shape=(k * (m + 1), k * m))
+    row_lo = np.concatenate([np.where(Sn | U, 0.0, -np.inf), np.zeros((k, 1))], axis=1).reshape(-1)
+    row_hi = np.concatenate([np.where(Sn, 0.0, np.inf), np.zeros((k, 1))], axis=1).reshape(-1)
+    lp = LinearProgram(k * m, lb=lb, ub=ub)
+    lp.add_constraints("cone", matrix, lower=row_lo, upper=row_hi)
+    c = (U.astype(float) + np.einsum("njb,nb->nj", An, U.astype(float))) * Tn  # sum d[U] + sum (d @ A)[U]
+    res = lp.solve(c.reshape(-1), maximize=True, backend=backend, atol=max(atol, 1e-9))
+    if res.x is None:  # pragma: no cover - the LP is feasible (d = 0) and bounded (box)
+        return out
+    gain = (c * res.x.reshape(k, m)).sum(axis=1)
+    out[need] = gain <= tol
+    return out
 
 
 def _essential(M: np.ndarray, p: np.ndarray, unique: bool, atol: float, backend: str) -> np.ndarray:
@@ -632,9 +652,10 @@ def maximal_lottery(margins, /, *, method: str = "auto", atol: float = 1e-9, bac
         P[i], Q[i] = p, q
         done[i] = True
 
-    # 4. uniqueness where the cheap test was not conclusive
-    for i in np.flatnonzero(done & ~decided):
-        unique[i] = _is_unique(M[i], P[i], atol, backend_name)
+    # 4. uniqueness where the cheap test was not conclusive (one block-diagonal LP for all of them)
+    undecided = np.flatnonzero(done & ~decided)
+    if undecided.size:
+        unique[undecided] = _unique_many(M[undecided], P[undecided], atol, backend_name)
 
     ess = np.zeros((N, m), dtype=bool)
     if essential:
