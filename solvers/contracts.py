@@ -195,6 +195,32 @@ class ContractProgram:
         self._pay_lp = None
         self._budget_lp = None
 
+    def set_probs(self, probs) -> None:
+        """Replace the outcome matrix by one of the same shape; the built programs are updated in place.
+
+        Only the IC rows' coefficients change (:meth:`solvers.lp.LinearProgram.set_coefficients`),
+        so the cached HiGHS models keep their basis: the next solve is warm-started, not rebuilt.
+
+        Examples
+        --------
+        >>> prog = ContractProgram([[0.9, 0.1], [0.4, 0.6]])
+        >>> prog.min_pay(1, [0.0, 1.0]).expected_payment
+        1.2
+        >>> prog.set_probs([[0.8, 0.2], [0.3, 0.7]])   # success 0.2 -> 0.7: pay 1 / 0.5 on success
+        >>> round(prog.min_pay(1, [0.0, 1.0]).expected_payment, 9)
+        1.4
+        """
+        owner = f"{self._owner}.set_probs"
+        probs = check_probabilities(probs, "probs", owner)
+        if probs.shape != self.probs.shape:
+            fail("probs", owner, f"an array of shape {self.probs.shape} like the one the program was built for",
+                 probs)
+        self.probs = probs
+        if self._pay_lp is not None:
+            self._pay_lp.set_coefficients("ic", self._ic_matrix(0))
+        if self._budget_lp is not None:
+            self._budget_lp.set_coefficients("ic", self._ic_matrix(1))
+
     # -- building -------------------------------------------------------------------------------
     def _ic_matrix(self, extra_cols: int):
         n, m = self.probs.shape
@@ -687,7 +713,9 @@ def best_action_batch(probs, costs, action_values, /, *, prune: bool = True, ato
     probs : array of shape (n_actions, n_outcomes) or (batch, n_actions, n_outcomes)
         A 2-d array is shared by the whole batch: one program is built and
         re-solved for every instance (only row bounds and objectives change).
-        A 3-d array builds one program per instance, re-solved across actions.
+        A 3-d array (one outcome matrix per instance) also builds one program:
+        each instance replaces its IC coefficients (:meth:`ContractProgram.set_probs`)
+        and re-solves from the previous basis.
     costs : array of shape (batch, n_actions)
     action_values : array of shape (batch, n_actions)
 
@@ -711,7 +739,7 @@ def best_action_batch(probs, costs, action_values, /, *, prune: bool = True, ato
         fail("probs", owner, f"a 2-d array or a 3-d array with batch size {batch} like costs", arr)
     check_probabilities(arr, "probs", owner)
     start = time.perf_counter()
-    shared = ContractProgram(arr, backend=backend) if arr.ndim == 2 else None
+    prog = ContractProgram(arr if arr.ndim == 2 else arr[0], backend=backend)
     status = np.empty(batch, dtype=object)
     action = np.full(batch, -1, dtype=np.int64)
     payments = np.full((batch, m), np.nan)
@@ -720,7 +748,8 @@ def best_action_batch(probs, costs, action_values, /, *, prune: bool = True, ato
     ic = np.full(batch, np.nan)
     solved = np.zeros(batch, dtype=np.int64)
     for i in range(batch):
-        prog = shared if shared is not None else ContractProgram(arr[i], backend=backend)
+        if arr.ndim == 3 and i:
+            prog.set_probs(arr[i])
         res = prog._best_action(costs[i], action_values[i], bool(prune), atol)
         solved[i] = int(res.solved.sum())
         if res.best is None:

@@ -11,7 +11,8 @@ Two entry points:
 * :func:`solve_lp` for a one-off program given as arrays;
 * :class:`LinearProgram`, a builder with *named constraint families* that is
   built once and re-solved with new costs or bounds (``lp.solve(c)``,
-  ``lp.set_bounds(...)``, ``lp.set_variable_bounds(...)``, ``lp.add_constraints(...)``),
+  ``lp.set_bounds(...)``, ``lp.set_variable_bounds(...)``, ``lp.add_constraints(...)``,
+  ``lp.set_coefficients(...)``),
   which is what hot loops should use: the ``"highs"`` backend keeps its HiGHS
   model and basis and sends only what changed.
 
@@ -152,10 +153,11 @@ class LinearProgram:
     -----
     A ``LinearProgram`` keeps, per backend, the model it last built (a HiGHS
     model with its basis, a compiled cvxpy problem).  :meth:`solve` with new
-    costs, after :meth:`set_bounds`, :meth:`set_variable_bounds` or
-    :meth:`add_constraints`, updates that model instead of rebuilding it.  One
-    instance is therefore not safe to solve from several threads at once; a
-    pickled copy carries the data but not the cached models.
+    costs, after :meth:`set_bounds`, :meth:`set_variable_bounds`,
+    :meth:`add_constraints` or :meth:`set_coefficients`, updates that model
+    instead of rebuilding it.  One instance is therefore not safe to solve from
+    several threads at once; a pickled copy carries the data but not the
+    cached models.
 
     References
     ----------
@@ -256,6 +258,38 @@ class LinearProgram:
             hi = _bound_vector(upper, m, "upper", owner, np.inf, -np.inf)
         self._families[name] = (A, lo, hi)
         self._stacked = None
+
+    def set_coefficients(self, name: str, A) -> None:
+        """Replace the matrix of an existing family with one of the same shape (bounds are kept).
+
+        The ``"highs"`` backend updates its cached model in place (``changeCoeff``
+        when few entries changed; otherwise the new matrix is passed in one call
+        and the previous basis is set back), so the next solve is warm-started;
+        the ``"cvxpy"`` backend compiles its problem again (the matrix is not a
+        Parameter there).
+
+        Examples
+        --------
+        >>> lp = LinearProgram(2)
+        >>> lp.add_constraints("capacity", [[1.0, 1.0]], upper=[4.0])
+        >>> lp.set_coefficients("capacity", [[1.0, 2.0]])
+        >>> round(lp.solve([-1.0, -2.0]).objective, 9)
+        -4.0
+        """
+        owner = f"{self._owner}.set_coefficients"
+        if name not in self._families:
+            fail("name", owner, "an existing family: " + (", ".join(map(repr, self._families)) or "(none yet)"),
+                 name)
+        old, lo, hi = self._families[name]
+        A = _as_matrix(A, self.n_variables, "A", owner)
+        if A.shape != old.shape:
+            fail("A", owner, f"a matrix of shape {old.shape} like the family {name!r} it replaces", A)
+        A.sum_duplicates()
+        A.sort_indices()
+        self._families[name] = (A, lo, hi)
+        self._stacked = None
+        for backend in [b for b in self._caches if b != "highs"]:
+            del self._caches[backend]  # only the HiGHS cache can update its matrix in place
 
     def set_variable_bounds(self, *, lb=None, ub=None) -> None:
         """Replace the variable bounds (the cached model is updated, not rebuilt)."""

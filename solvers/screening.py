@@ -5,23 +5,28 @@ A seller offers a menu of (quantity, transfer) pairs to a buyer whose type
 ``q`` at ``theta_i * q``; producing ``q`` costs ``unit_cost * q + cost * q**2 / 2``.
 The seller maximizes expected profit subject to incentive compatibility (no
 type prefers another type's item) and individual rationality (no type prefers
-the outside option, the null item ``q = t = 0``)::
+their outside option: reservation utility ``u0_i``, 0 by default, the null item
+``q = t = 0``)::
 
     maximize    sum_i p_i (t_i - unit_cost q_i - cost q_i**2 / 2)
     subject to  theta_i q_i - t_i >= theta_i q_j - t_j     for all i, j   (IC)
-                theta_i q_i - t_i >= 0                      for all i      (IR)
+                theta_i q_i - t_i >= u0_i                   for all i      (IR)
                 q_i >= 0.
 
 With the types sorted, the utility ``theta q - t`` has increasing differences,
 so the n**2 IC rows reduce to the 2 (n - 1) adjacent ones (which imply that
-``q`` is nondecreasing) and IR to the lowest type (Maskin and Riley 1984).
+``q`` is nondecreasing) and, for a constant outside option, IR to the lowest type
+(Maskin and Riley 1984); a type-dependent outside option keeps one IR row per
+type (countervailing incentives, Jullien 2000).  Every type is kept in the
+menu: a type given ``q = 0`` is paid its reservation utility (``t = -u0``), so a
+constant ``u0`` leaves the quantities unchanged and lowers the profit by ``u0``.
 Writing ``U_i = theta_i q_i - t_i`` for type ``i``'s rent, the program is solved
 over ``(q, U)``::
 
     maximize    sum_i p_i (theta_i q_i - unit_cost q_i - cost q_i**2 / 2 - U_i)
     subject to  U_{i+1} - U_i - (theta_{i+1} - theta_i) q_i     >= 0    ("ic_down": i+1 does not mimic i)
                 (theta_{i+1} - theta_i) q_{i+1} - (U_{i+1} - U_i) >= 0    ("ic_up":   i does not mimic i+1)
-                U_0 >= 0                                                    ("ir", lowest type only)
+                U_0 >= u0   (constant)  or  U_i >= u0_i for all i            ("ir")
                 q >= 0.
 
 Ironing (pooling of types where the virtual value is not monotone) comes out
@@ -112,6 +117,14 @@ def menu_regret(types, quantity, transfer, *, chunk: int = 2048) -> np.ndarray:
     return np.maximum(regret, 0.0)
 
 
+def _check_outside(outside_option, n, owner):
+    """``(values per type, per_type)``: a finite scalar (constant) or one finite value per type."""
+    u0 = check_array(outside_option, "outside_option", owner, ndim=(0, 1))
+    if u0.ndim == 1 and u0.shape != (n,):
+        fail("outside_option", owner, f"a scalar or a vector with one reservation utility per type (length {n})", u0)
+    return (np.full(n, float(u0)) if u0.ndim == 0 else np.array(u0, dtype=np.float64)), u0.ndim == 1
+
+
 def _check_inputs(types, probs, cost, unit_cost, owner, n=None):
     theta = check_array(types, "types", owner, ndim=1, min_size=1)
     if n is not None and theta.size != n:
@@ -187,9 +200,9 @@ class ScreeningProgram:
         if not isinstance(solver, str) or not solver:
             fail("solver", self._owner, "a cvxpy solver name such as 'CLARABEL'", solver)
         self.solver = solver.upper()
-        self._problem = None
+        self._problems = {}  # per_type (bool) -> built cvxpy problem
 
-    def _build(self):
+    def _build(self, per_type: bool):
         cp = require("cvxpy", "cvxpy", "ScreeningProgram")
         n = self.n_types
         q = cp.Variable(n, name="quantity")
@@ -199,17 +212,19 @@ class ScreeningProgram:
             "curv": cp.Parameter(n, nonneg=True, name="curv"),  # p_i cost / 2
             "prob": cp.Parameter(n, nonneg=True, name="prob"),
             "gap": cp.Parameter(max(n - 1, 1), nonneg=True, name="gap"),  # theta_{i+1} - theta_i
+            "outside": cp.Parameter(n if per_type else 1, name="outside"),  # reservation utilities
         }
         objective = cp.Maximize(par["gain"] @ q - cp.sum(cp.multiply(par["curv"], cp.square(q))) - par["prob"] @ U)
-        cons = {"ir": U[0] >= 0, "quantity": q >= 0}
+        cons = {"ir": (U >= par["outside"]) if per_type else (U[0] >= par["outside"][0]), "quantity": q >= 0}
         if n > 1:
             dU = U[1:] - U[:-1]
             gap = par["gap"]
             cons["ic_down"] = dU - cp.multiply(gap, q[:-1]) >= 0
             cons["ic_up"] = cp.multiply(gap, q[1:]) - dU >= 0
-        self._problem = (cp.Problem(objective, list(cons.values())), q, U, par, cons)
+        self._problems[per_type] = (cp.Problem(objective, list(cons.values())), q, U, par, cons)
 
-    def solve(self, types, probs, *, cost: float = 1.0, unit_cost: float = 0.0, atol: float = 1e-7) -> ScreeningResult:
+    def solve(self, types, probs, *, cost: float = 1.0, unit_cost: float = 0.0, outside_option=0.0,
+              atol: float = 1e-7) -> ScreeningResult:
         """Solve for one instance; returns a :class:`ScreeningResult` (never raises on solver failure).
 
         Parameters
@@ -220,18 +235,22 @@ class ScreeningProgram:
             Type probabilities (nonnegative, summing to 1).
         cost, unit_cost : float
             Production cost ``unit_cost * q + cost * q**2 / 2`` (``cost > 0``).
+        outside_option : float or (n_types,) array
+            Reservation utility of each type (a scalar: the same for all); IR
+            requires ``rent >= outside_option``.
         atol : float
             Tolerance the certificate is judged against.
         """
         owner = f"{self._owner}.solve"
         atol = check_real(atol, "atol", owner, low=0.0, low_open=True)
-        return self._solve(types, probs, cost, unit_cost, atol, owner)
+        return self._solve(types, probs, cost, unit_cost, atol, owner, outside_option)
 
-    def _solve(self, types, probs, cost, unit_cost, atol, owner) -> ScreeningResult:
+    def _solve(self, types, probs, cost, unit_cost, atol, owner, outside_option=0.0) -> ScreeningResult:
         theta, p, order, cost, unit_cost = _check_inputs(types, probs, cost, unit_cost, owner, self.n_types)
-        if self._problem is None:
-            self._build()
-        problem, q, U, par, cons = self._problem
+        u0, per_type = _check_outside(outside_option, theta.size, owner)
+        if per_type not in self._problems:
+            self._build(per_type)
+        problem, q, U, par, cons = self._problems[per_type]
         ts, ps = theta[order], p[order]
         # Scale the objective so the largest weight is 1 (the solver's tolerances are absolute).
         scale = 1.0 / float(ps.max())
@@ -239,6 +258,7 @@ class ScreeningProgram:
         par["curv"].value = scale * ps * cost / 2.0
         par["prob"].value = scale * ps
         par["gap"].value = np.diff(ts) if ts.size > 1 else np.zeros(1)
+        par["outside"].value = u0[order] if per_type else u0[:1]
         start = time.perf_counter()
         message = ""
         status = Status.ERROR
@@ -267,7 +287,8 @@ class ScreeningProgram:
         rent = theta * quantity - transfer
         # Duals, converted to d(profit)/d(right-hand side): cvxpy reports nonnegative
         # multipliers of ">=" rows, and raising a ">=" row's right-hand side lowers a maximum.
-        duals = {"ir": -np.atleast_1d(np.asarray(cons["ir"].dual_value, dtype=np.float64)) / scale}
+        ir = -np.atleast_1d(np.asarray(cons["ir"].dual_value, dtype=np.float64)) / scale
+        duals = {"ir": ir[inverse] if per_type else ir}
         for fam in ("ic_down", "ic_up"):
             duals[fam] = (-np.asarray(cons[fam].dual_value, dtype=np.float64) / scale if fam in cons
                           else np.zeros(0))
@@ -277,7 +298,7 @@ class ScreeningProgram:
         cert = ScreeningCertificate(
             atol=atol,
             ic_regret=float(regret.max(initial=0.0)),
-            ir_violation=float(np.max(np.maximum(-rent, 0.0), initial=0.0)),
+            ir_violation=float(np.max(np.maximum(u0 - rent, 0.0), initial=0.0)),
             quantity_violation=float(np.max(np.maximum(-quantity, 0.0), initial=0.0)),
         )
         if not cert.ok:
@@ -286,8 +307,8 @@ class ScreeningProgram:
         return ScreeningResult(status, x, profit, duals, cert, info, quantity=quantity, transfer=transfer, rent=rent)
 
 
-def solve_screening(types, probs, /, *, cost: float = 1.0, unit_cost: float = 0.0, solver: str = "CLARABEL",
-                    atol: float = 1e-7) -> ScreeningResult:
+def solve_screening(types, probs, /, *, cost: float = 1.0, unit_cost: float = 0.0, outside_option=0.0,
+                    solver: str = "CLARABEL", atol: float = 1e-7) -> ScreeningResult:
     """The profit-maximizing IC and IR menu over a finite type grid (a concave QP).
 
     A one-off wrapper around :class:`ScreeningProgram`; hot loops should keep a
@@ -301,6 +322,9 @@ def solve_screening(types, probs, /, *, cost: float = 1.0, unit_cost: float = 0.
         Type probabilities.
     cost, unit_cost : float, keyword-only
         Production cost ``unit_cost * q + cost * q**2 / 2``; ``cost > 0``.
+    outside_option : float or (n,) array, keyword-only
+        Reservation utility of each type (a scalar: the same for all types;
+        default 0): IR requires ``rent >= outside_option``.
     solver : str, keyword-only
         cvxpy solver name.
     atol : float, keyword-only
@@ -310,7 +334,8 @@ def solve_screening(types, probs, /, *, cost: float = 1.0, unit_cost: float = 0.
     -------
     ScreeningResult
         ``quantity``, ``transfer`` and ``rent`` per type, ``objective`` = expected
-        profit, duals ``"ic_down"``, ``"ic_up"``, ``"ir"``, ``"quantity"``.
+        profit, duals ``"ic_down"``, ``"ic_up"``, ``"ir"`` (one entry for a scalar
+        outside option, one per type for a vector), ``"quantity"``.
 
     References
     ----------
@@ -318,6 +343,8 @@ def solve_screening(types, probs, /, *, cost: float = 1.0, unit_cost: float = 0.
        Economic Theory 18(2), 301-317, 1978.
     .. [2] E. Maskin and J. Riley, "Monopoly with incomplete information", RAND
        Journal of Economics 15(2), 171-196, 1984.
+    .. [3] B. Jullien, "Participation constraints in adverse selection models",
+       Journal of Economic Theory 93(1), 1-47, 2000 (type-dependent outside options).
 
     Examples
     --------
@@ -329,14 +356,23 @@ def solve_screening(types, probs, /, *, cost: float = 1.0, unit_cost: float = 0.
     >>> res = solve_screening([2.0, 3.0], [0.5, 0.5])
     >>> res.quantity.round(6).tolist(), res.transfer.round(6).tolist(), round(res.objective, 6)
     ([1.0, 3.0], [2.0, 8.0], 2.5)
+
+    A high type whose outside option is worth 1.5 (more than the rent 1 it got)
+    is paid that rent instead, which relaxes its incentive to mimic the low type:
+    the low type's quantity rises to 1.5.
+
+    >>> res = solve_screening([2.0, 3.0], [0.5, 0.5], outside_option=[0.0, 1.5])
+    >>> res.quantity.round(6).tolist(), res.rent.round(6).tolist(), round(res.objective, 6)
+    ([1.5, 3.0], [0.0, 1.5], 2.4375)
     """
-    return _solve_once(types, probs, cost, unit_cost, solver, atol, "solve_screening")
+    return _solve_once(types, probs, cost, unit_cost, solver, atol, "solve_screening", outside_option)
 
 
-def _solve_once(types, probs, cost, unit_cost, solver, atol, owner) -> ScreeningResult:
+def _solve_once(types, probs, cost, unit_cost, solver, atol, owner, outside_option=0.0) -> ScreeningResult:
     """Build and solve once, validating under ``owner``'s name (shared with the economics layer)."""
     theta = check_array(types, "types", owner, ndim=1, min_size=1)
     if not isinstance(solver, str) or not solver:
         fail("solver", owner, "a cvxpy solver name such as 'CLARABEL'", solver)
     atol = check_real(atol, "atol", owner, low=0.0, low_open=True)
-    return ScreeningProgram(theta.size, solver=solver)._solve(theta, probs, cost, unit_cost, atol, owner)
+    return ScreeningProgram(theta.size, solver=solver)._solve(theta, probs, cost, unit_cost, atol, owner,
+                                                              outside_option)

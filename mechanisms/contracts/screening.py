@@ -4,7 +4,8 @@ A seller (the principal) sells quality ``q`` to a buyer whose taste ``theta``
 is private.  Type ``theta`` values ``q`` at ``theta * q``; quality costs
 ``unit_cost * q + cost * q**2 / 2``.  The seller offers a menu of
 (quality, transfer) pairs, one per type, such that every type picks its own
-item (IC) and gets at least its outside option (IR).  A continuum of types is
+item (IC) and gets at least its outside option (IR: rent ``>= outside_option``,
+0 by default, scalar or per type).  A continuum of types is
 approximated by a grid (:func:`type_grid`); the menu is the solution of a
 concave quadratic program (:mod:`solvers.screening`), so
 ironing (pooling types with nonmonotone virtual values) is automatic.
@@ -40,11 +41,13 @@ class ScreeningMenu(Result):
         Each type's item and its rent ``theta * quality - transfer``.
     profit : float
         The seller's expected profit (also ``objective``).
+    outside_option : ndarray
+        Each type's reservation utility (IR: ``rent >= outside_option``).
     first_best_quality : ndarray
         The efficient quality ``max(0, (theta - unit_cost) / cost)`` (types observable).
     first_best_profit : float
-        The expected surplus of the efficient allocation (what the seller gets
-        when types are observable).
+        The expected surplus of the efficient allocation minus the expected
+        outside option (what the seller gets when types are observable).
     certificate : ScreeningCertificate
         IC regret over all pairs, IR violation and negative quality, recomputed in numpy.
     duals : mapping
@@ -56,12 +59,13 @@ class ScreeningMenu(Result):
     quality: np.ndarray | None = None
     transfer: np.ndarray | None = None
     rent: np.ndarray | None = None
+    outside_option: np.ndarray | None = None
     first_best_quality: np.ndarray | None = None
     first_best_profit: float = float("nan")
 
     def __post_init__(self):
         super().__post_init__()
-        for name in ("types", "probs", "quality", "transfer", "rent", "first_best_quality"):
+        for name in ("types", "probs", "quality", "transfer", "rent", "outside_option", "first_best_quality"):
             object.__setattr__(self, name, readonly(getattr(self, name), dtype=np.float64))
 
     @property
@@ -71,10 +75,10 @@ class ScreeningMenu(Result):
 
     @property
     def information_rent(self) -> float:
-        """Expected rent left to the buyer (the outside option is worth 0)."""
+        """Expected rent left to the buyer above its outside option."""
         if self.rent is None:
             return float("nan")
-        return float(self.probs @ self.rent)
+        return float(self.probs @ (self.rent - self.outside_option))
 
     def served(self, *, atol: float = 1e-6) -> np.ndarray:
         """Boolean mask of the types that get a positive quality."""
@@ -149,7 +153,8 @@ def type_grid(n, /, distribution=None, *, low: float = 0.0, high: float = 1.0):
     return readonly(types), readonly(probs)
 
 
-def optimal_menu(types, probs, /, *, cost: float = 1.0, unit_cost: float = 0.0, atol: float = 1e-7) -> ScreeningMenu:
+def optimal_menu(types, probs, /, *, cost: float = 1.0, unit_cost: float = 0.0, outside_option=0.0,
+                 atol: float = 1e-7) -> ScreeningMenu:
     """The profit-maximizing incentive-compatible menu for hidden types on a grid.
 
     Solves the screening program of Mussa and Rosen (1978) and Maskin and Riley
@@ -164,6 +169,12 @@ def optimal_menu(types, probs, /, *, cost: float = 1.0, unit_cost: float = 0.0, 
         Their probabilities (see :func:`type_grid` to discretize a distribution).
     cost, unit_cost : float, keyword-only
         Cost of quality ``unit_cost * q + cost * q**2 / 2`` (``cost > 0``).
+    outside_option : float or (n,) array, keyword-only
+        Reservation utility of each type (a scalar: the same for every type;
+        default 0).  Every type stays in the menu, so a type given quality 0 is
+        paid its outside option; a constant ``u0`` leaves the qualities unchanged
+        and lowers the profit by exactly ``u0``, while a type-dependent one can
+        raise low types' qualities (countervailing incentives, Jullien 2000).
     atol : float, keyword-only
         Tolerance of the certificate (IC regret over all pairs of types).
 
@@ -179,6 +190,8 @@ def optimal_menu(types, probs, /, *, cost: float = 1.0, unit_cost: float = 0.0, 
        Journal of Economics 15(2), 171-196, 1984.
     .. [3] R. Myerson, "Optimal auction design", Mathematics of Operations
        Research 6(1), 58-73, 1981 (ironing).
+    .. [4] B. Jullien, "Participation constraints in adverse selection models",
+       Journal of Economic Theory 93(1), 1-47, 2000.
 
     Examples
     --------
@@ -187,17 +200,21 @@ def optimal_menu(types, probs, /, *, cost: float = 1.0, unit_cost: float = 0.0, 
     (True, 0.1667)
     >>> menu.certificate.ok
     True
+    >>> shifted = optimal_menu(*type_grid(200), outside_option=0.01)   # every rent up by 0.01
+    >>> round(menu.profit - shifted.profit, 6)
+    0.01
     """
     owner = "optimal_menu"
     theta = check_array(types, "types", owner, ndim=1, min_size=1)
-    res = _solve_once(theta, probs, cost, unit_cost, "CLARABEL", atol, owner)
+    res = _solve_once(theta, probs, cost, unit_cost, "CLARABEL", atol, owner, outside_option)
     # solve_screening validated every argument; the first-best is a closed form.
     p = np.asarray(probs, dtype=np.float64)
+    u0 = np.broadcast_to(np.asarray(outside_option, dtype=np.float64), theta.shape)
     fb_q = np.maximum(0.0, (theta - unit_cost) / cost)
-    fb_profit = float(p @ ((theta - unit_cost) * fb_q - cost * fb_q**2 / 2.0))
+    fb_profit = float(p @ ((theta - unit_cost) * fb_q - cost * fb_q**2 / 2.0 - u0))
     return ScreeningMenu(res.status, res.x, res.objective, res.duals, res.certificate, res.info,
                          types=theta, probs=p, quality=res.quantity, transfer=res.transfer, rent=res.rent,
-                         first_best_quality=fb_q, first_best_profit=fb_profit)
+                         outside_option=u0, first_best_quality=fb_q, first_best_profit=fb_profit)
 
 
 def mussa_rosen_uniform(theta, /, *, cost: float = 1.0):

@@ -3,8 +3,11 @@
 The first solve builds a ``highspy.Highs`` model from the stacked CSR matrix.
 Later solves of the same :class:`~solvers.lp.LinearProgram` only send what
 changed: costs (``changeColsCost``), row bounds (``changeRowsBounds``), column
-bounds (``changeColsBounds``), the objective sense, and rows of families added
-since (``addRows``).  HiGHS keeps its simplex basis across these changes, so a
+bounds (``changeColsBounds``), the objective sense, rows of families added
+since (``addRows``) and matrix coefficients replaced by
+:meth:`~solvers.lp.LinearProgram.set_coefficients` (``changeCoeff`` for a few
+entries; for many, the new matrix is passed in one call and the previous basis
+is set back on it).  HiGHS keeps its simplex basis across these changes, so a
 re-solve is warm-started.  Output is silenced before anything can log.
 
 HiGHS's own duals already follow the toolkit's convention: ``row_dual[i]`` is
@@ -18,6 +21,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import scipy.sparse as sp
 
 from ..errors import ValidationError
 from ..result import Status
@@ -67,52 +71,64 @@ def _f64(a) -> np.ndarray:
     return np.ascontiguousarray(a, dtype=np.float64)
 
 
+def _highs_lp(model: Model, c, maximize: bool):
+    """A ``highspy.HighsLp`` holding ``model`` with costs ``c`` (row-wise matrix)."""
+    import highspy
+
+    A = model.A
+    m, n = A.shape
+    lp = highspy.HighsLp()
+    lp.num_col_ = n
+    lp.num_row_ = m
+    lp.col_cost_ = _f64(c)
+    lp.col_lower_ = _f64(model.col_lower)
+    lp.col_upper_ = _f64(model.col_upper)
+    lp.row_lower_ = _f64(model.row_lower)
+    lp.row_upper_ = _f64(model.row_upper)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.num_col_ = n
+    lp.a_matrix_.num_row_ = m
+    lp.a_matrix_.start_ = _int32(A.indptr)
+    lp.a_matrix_.index_ = _int32(A.indices)
+    lp.a_matrix_.value_ = _f64(A.data)
+    if model.is_mip:
+        kinds = (highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger)
+        lp.integrality_ = [kinds[int(b)] for b in model.integrality]
+    lp.sense_ = highspy.ObjSense.kMaximize if maximize else highspy.ObjSense.kMinimize
+    return lp
+
+
 class HighsCache:
     """A built ``highspy.Highs`` model and the data it currently holds."""
 
     __slots__ = ("highs", "n_cols", "families", "n_rows", "row_lower", "row_upper", "col_lower", "col_upper",
-                 "integrality", "cost", "maximize", "options", "builds")
+                 "integrality", "cost", "maximize", "options", "builds", "A", "matrix_updates")
 
     def __init__(self, model: Model, c: np.ndarray, maximize: bool):
         import highspy
 
-        A = model.A
-        m, n = A.shape
         h = _highs_class()()
-        lp = highspy.HighsLp()
-        lp.num_col_ = n
-        lp.num_row_ = m
-        lp.col_cost_ = _f64(c)
-        lp.col_lower_ = _f64(model.col_lower)
-        lp.col_upper_ = _f64(model.col_upper)
-        lp.row_lower_ = _f64(model.row_lower)
-        lp.row_upper_ = _f64(model.row_upper)
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-        lp.a_matrix_.num_col_ = n
-        lp.a_matrix_.num_row_ = m
-        lp.a_matrix_.start_ = _int32(A.indptr)
-        lp.a_matrix_.index_ = _int32(A.indices)
-        lp.a_matrix_.value_ = _f64(A.data)
-        if model.is_mip:
-            kinds = (highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger)
-            lp.integrality_ = [kinds[int(b)] for b in model.integrality]
-        lp.sense_ = highspy.ObjSense.kMaximize if maximize else highspy.ObjSense.kMinimize
-        status = h.passModel(lp)
+        status = h.passModel(_highs_lp(model, c, maximize))
         if status == highspy.HighsStatus.kError:  # pragma: no cover - data were validated upstream
             raise ValidationError("HiGHS rejected the model: " + str(status))
         self.highs = h
-        self.n_cols = n
+        self.n_cols = model.A.shape[1]
+        self._store(model, c, maximize)
+        self.integrality = model.integrality.copy()
+        self.options = None
+        self.builds = 1
+        self.matrix_updates = 0
+
+    def _store(self, model: Model, c, maximize: bool) -> None:
+        self.A = model.A
         self.families = model.families
-        self.n_rows = m
+        self.n_rows = model.A.shape[0]
         self.row_lower = model.row_lower.copy()
         self.row_upper = model.row_upper.copy()
         self.col_lower = model.col_lower.copy()
         self.col_upper = model.col_upper.copy()
-        self.integrality = model.integrality.copy()
         self.cost = np.array(c, dtype=np.float64)
         self.maximize = maximize
-        self.options = None
-        self.builds = 1
 
     def compatible(self, model: Model) -> bool:
         """Whether ``model`` is this model plus changed numbers and appended families."""
@@ -120,8 +136,45 @@ class HighsCache:
         return (model.A.shape[1] == self.n_cols and model.families[:k] == self.families
                 and np.array_equal(model.integrality, self.integrality))
 
+    def _changed_entries(self, A_old_rows):
+        """``(rows, cols, values)`` of the entries that differ from the stored matrix, or None when
+        the sparsity pattern changed (then the whole matrix is passed again)."""
+        B = self.A
+        if A_old_rows is B:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
+        if not (np.array_equal(A_old_rows.indptr, B.indptr) and np.array_equal(A_old_rows.indices, B.indices)):
+            return None
+        k = np.flatnonzero(A_old_rows.data != B.data)
+        rows = np.repeat(np.arange(B.shape[0]), np.diff(B.indptr))[k]
+        return rows, B.indices[k], A_old_rows.data[k]
+
     def update(self, model: Model, c: np.ndarray, maximize: bool) -> None:
         """Send only what changed since the last solve."""
+        import highspy
+
+        h = self.highs
+        m_old = self.n_rows
+        old_rows = model.A if model.A.shape[0] == m_old else sp.csr_array(model.A[:m_old])
+        changed = self._changed_entries(old_rows)
+        if changed is None or changed[0].size > max(64, old_rows.nnz // 20):
+            # Many coefficients changed: pass the whole model again and warm-start from the old basis.
+            basis = h.getBasis()
+            h.passModel(_highs_lp(model, c, maximize))
+            if basis.valid:
+                extra = model.A.shape[0] - m_old
+                if extra:
+                    basis.row_status = list(basis.row_status) + [highspy.HighsBasisStatus.kBasic] * extra
+                h.setBasis(basis)
+            self.matrix_updates += 1
+            self._store(model, c, maximize)
+            return
+        rows, cols, values = changed
+        for i, j, v in zip(rows.tolist(), cols.tolist(), values.tolist()):
+            h.changeCoeff(i, j, v)
+        self.matrix_updates += int(rows.size > 0)
+        self._update_numbers(model, c, maximize)
+
+    def _update_numbers(self, model: Model, c: np.ndarray, maximize: bool) -> None:
         import highspy
 
         h = self.highs
@@ -142,14 +195,7 @@ class HighsCache:
             h.changeColsCost(costs.size, _int32(costs), _f64(c[costs]))
         if maximize != self.maximize:
             h.changeObjectiveSense(highspy.ObjSense.kMaximize if maximize else highspy.ObjSense.kMinimize)
-        self.families = model.families
-        self.n_rows = m
-        self.row_lower = model.row_lower.copy()
-        self.row_upper = model.row_upper.copy()
-        self.col_lower = model.col_lower.copy()
-        self.col_upper = model.col_upper.copy()
-        self.cost = np.array(c, dtype=np.float64)
-        self.maximize = maximize
+        self._store(model, c, maximize)
 
     def set_options(self, options: dict, owner: str) -> None:
         """Apply HiGHS options; reset first if an option set last time is no longer asked for."""
