@@ -119,7 +119,23 @@ def _run(problem, solver, opts):
         warnings.filterwarnings("ignore", message="(?s).*infeasible or unbounded", category=UserWarning)
         # ... and on limits and inaccurate optima, which are statuses or judged by the numpy re-check.
         warnings.filterwarnings("ignore", message="(?s).*Solution may be inaccurate", category=UserWarning)
-        problem.solve(solver=solver, **opts)
+        if solver != "HIGHS":
+            problem.solve(solver=solver, **opts)
+            return
+        # cvxpy builds ``highspy.Highs()`` and only then sets options (output_flag,
+        # log_to_console), but the constructor already prints HiGHS's banner to stdout
+        # (once per process): no solver option can stop it.  Let cvxpy build the
+        # subclass that switches output off before the first log line instead.
+        import highspy
+
+        from ._highs import _highs_class
+
+        original = highspy.Highs
+        highspy.Highs = _highs_class()
+        try:
+            problem.solve(solver=solver, **opts)
+        finally:
+            highspy.Highs = original
 
 
 def solve(model: Model, c, *, maximize: bool, time_limit, atol: float, options, cache, owner: str = "solve"):

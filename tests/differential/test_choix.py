@@ -26,15 +26,6 @@ from solvers.preference_models import (
 choix = pytest.importorskip("choix")
 
 
-def _pairwise(n_items, n_comp, seed):
-    rng = np.random.default_rng(seed)
-    theta = rng.normal(size=n_items)
-    a = rng.integers(n_items, size=n_comp)
-    b = (a + 1 + rng.integers(n_items - 1, size=n_comp)) % n_items
-    win = rng.random(n_comp) < 1 / (1 + np.exp(theta[b] - theta[a]))
-    return np.where(win[:, None], np.stack([a, b], 1), np.stack([b, a], 1))
-
-
 def _rankings(n_items, n_rank, seed):
     rng = np.random.default_rng(seed)
     theta = rng.normal(size=n_items)
@@ -58,8 +49,8 @@ def _centred(x):
     ("ilsr_pairwise", 15, 300, 2),
     ("ilsr_pairwise", 120, 6000, 3),
 ])
-def test_bradley_terry_mle_matches_choix(method, n_items, n_comp, seed):
-    comp = _pairwise(n_items, n_comp, seed)
+def test_bradley_terry_mle_matches_choix(method, n_items, n_comp, seed, bt_comparisons):
+    comp = bt_comparisons(n_items, n_comp, seed)
     ours = fit_bradley_terry(comp, n_items=n_items)
     assert ours.ok
     peer = _centred(getattr(choix, method)(n_items, [tuple(map(int, r)) for r in comp]))
@@ -71,8 +62,8 @@ def test_bradley_terry_mle_matches_choix(method, n_items, n_comp, seed):
 
 
 @pytest.mark.parametrize("alpha", [1e-3, 0.5])
-def test_regularized_bradley_terry_matches_choix_opt_pairwise(alpha):
-    comp = _pairwise(30, 400, seed=4)
+def test_regularized_bradley_terry_matches_choix_opt_pairwise(alpha, bt_comparisons):
+    comp = bt_comparisons(30, 400, seed=4)
     peer = choix.opt_pairwise(30, [tuple(map(int, r)) for r in comp], alpha=alpha, tol=1e-10)
     ours = fit_bradley_terry(comp, n_items=30, l2=2 * alpha)
     assert ours.ok

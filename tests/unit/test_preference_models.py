@@ -20,15 +20,6 @@ from solvers.preference_models import (
 )
 
 
-def _bt_data(n_items, n_comp, seed):
-    rng = np.random.default_rng(seed)
-    theta = rng.normal(size=n_items)
-    a = rng.integers(n_items, size=n_comp)
-    b = (a + 1 + rng.integers(n_items - 1, size=n_comp)) % n_items
-    win = rng.random(n_comp) < 1 / (1 + np.exp(theta[b] - theta[a]))
-    return np.where(win[:, None], np.stack([a, b], 1), np.stack([b, a], 1))
-
-
 def _loop_gradient(theta, comp, ties=()):
     """d log L / d theta by a plain loop over comparisons (ties as half wins)."""
     g = np.zeros_like(theta)
@@ -80,8 +71,8 @@ def test_weights_equal_repeated_rows():
     np.testing.assert_allclose(weighted.x, repeated.x, atol=1e-10)
 
 
-def test_stationarity_against_a_loop_gradient():
-    comp = _bt_data(30, 600, seed=1)
+def test_stationarity_against_a_loop_gradient(bt_comparisons):
+    comp = bt_comparisons(30, 600, seed=1)
     ties = comp[:40][:, ::-1]
     res = fit_bradley_terry(comp, ties=ties)
     assert res.ok and res.certificate.stationarity <= 1e-9
@@ -94,8 +85,8 @@ def test_stationarity_against_a_loop_gradient():
     assert -other.fun <= res.log_likelihood + 1e-6
 
 
-def test_l2_penalty_stationarity():
-    comp = _bt_data(12, 80, seed=2)
+def test_l2_penalty_stationarity(bt_comparisons):
+    comp = bt_comparisons(12, 80, seed=2)
     l2 = 0.7
     res = fit_bradley_terry(comp, l2=l2)
     g = _loop_gradient(np.asarray(res.x), comp) - l2 * np.asarray(res.x)
@@ -165,8 +156,8 @@ def test_plackett_luce_likelihood_and_optimum(unranked):
     assert np.max(np.abs(grad)) < 1e-5
 
 
-def test_plackett_luce_on_pairs_is_bradley_terry():
-    comp = _bt_data(6, 200, seed=4)
+def test_plackett_luce_on_pairs_is_bradley_terry(bt_comparisons):
+    comp = bt_comparisons(6, 200, seed=4)
     # rankings of two items among six are pairwise comparisons when unlisted items are absent
     np.testing.assert_allclose(fit_plackett_luce(comp, unranked="absent").x, fit_bradley_terry(comp).x, atol=1e-9)
 
@@ -180,8 +171,8 @@ def test_plackett_luce_existence_and_top_k():
 
 
 # ---------------------------------------------------------------------- linear BT
-def test_linear_bt_with_one_hot_features_is_item_bt():
-    comp = _bt_data(5, 150, seed=5)
+def test_linear_bt_with_one_hot_features_is_item_bt(bt_comparisons):
+    comp = bt_comparisons(5, 150, seed=5)
     item = fit_bradley_terry(comp)
     linear = fit_linear_bradley_terry(np.eye(5), comp)
     assert linear.ok
@@ -189,11 +180,11 @@ def test_linear_bt_with_one_hot_features_is_item_bt():
     assert linear.log_likelihood == pytest.approx(item.log_likelihood, rel=1e-12)
 
 
-def test_linear_bt_stationarity_and_min_norm():
+def test_linear_bt_stationarity_and_min_norm(bt_comparisons):
     rng = np.random.default_rng(6)
     X = rng.normal(size=(8, 3))
     X = np.hstack([X, np.ones((8, 1))])   # a constant feature: not identified
-    comp = _bt_data(8, 120, seed=7)
+    comp = bt_comparisons(8, 120, seed=7)
     res = fit_linear_bradley_terry(X, comp)
     assert res.ok
     D = X[comp[:, 0]] - X[comp[:, 1]]
