@@ -31,8 +31,23 @@ def _fmt(arr) -> str:
     return np.array2string(np.asarray(arr), precision=4, threshold=12)
 
 
+class _ReadonlyPayments:
+    """Shared by the frozen result dataclasses: read-only array fields and the revenue."""
+
+    __slots__ = ()
+
+    def __post_init__(self):
+        for f in dataclasses.fields(self):
+            object.__setattr__(self, f.name, readonly(getattr(self, f.name)))
+
+    @property
+    def revenue(self) -> np.ndarray:
+        """Total payment collected, shape (...)."""
+        return self.payments.sum(axis=-1)
+
+
 @dataclasses.dataclass(frozen=True, repr=False)
-class VCGResult:
+class VCGResult(_ReadonlyPayments):
     """Outcome of :func:`vcg` (arrays carry the caller's batch axes ``...``).
 
     Attributes
@@ -54,15 +69,6 @@ class VCGResult:
     payments: np.ndarray
     utilities: np.ndarray
     welfare: np.ndarray
-
-    def __post_init__(self):
-        for f in dataclasses.fields(self):
-            object.__setattr__(self, f.name, readonly(getattr(self, f.name)))
-
-    @property
-    def revenue(self) -> np.ndarray:
-        """Total payment collected, shape (...)."""
-        return self.payments.sum(axis=-1)
 
     def __repr__(self) -> str:
         return (f"{type(self).__name__}(outcome={_fmt(self.outcome)}, payments={_fmt(self.payments)}, "
@@ -144,7 +150,7 @@ def vcg(valuations, /, *, tie_break="first", rng=None, atol=1e-9) -> VCGResult:
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
-class CombinatorialVCGResult:
+class CombinatorialVCGResult(_ReadonlyPayments):
     """Outcome of :func:`combinatorial_vcg` (arrays carry the batch axes ``...``).
 
     Attributes
@@ -165,14 +171,6 @@ class CombinatorialVCGResult:
     utilities: np.ndarray
     welfare: np.ndarray
     n_tied: np.ndarray
-
-    def __post_init__(self):
-        for f in dataclasses.fields(self):
-            object.__setattr__(self, f.name, readonly(getattr(self, f.name)))
-
-    @property
-    def revenue(self) -> np.ndarray:
-        return self.payments.sum(axis=-1)
 
     def __repr__(self) -> str:
         return (f"{type(self).__name__}(allocation={_fmt(self.allocation)}, payments={_fmt(self.payments)}, "

@@ -77,6 +77,21 @@ def _rows_to_try(ctx, case):
         yield i
 
 
+def _winner_raisings(ctx, case):
+    """Yield ``(a, i, new_row, other)``: winner ``a`` raised on ballot row ``i``, giving profile ``other``."""
+    for a in sorted(ctx.winners(case)):
+        for i in _rows_to_try(ctx, case):
+            for new_row in raised_rows(case.rows[i], a):
+                yield a, i, new_row, case.replace(i, new_row)
+
+
+def _raising_violation(ctx, case, a, i, new_row, other, what):
+    """The witness for winner ``a`` raised on row ``i``; ``what`` says what went wrong afterwards."""
+    return ctx.violation(case, modified=other, voters=(i,), true_ballots=(case.ballot(i),),
+                         misreports=(weak_order(new_row),), alternatives=(a,),
+                         explanation=f"{case.label(a)} wins, but {what}")
+
+
 def _mapped(winners, keep) -> frozenset[int]:
     return frozenset(keep[j] for j in winners)
 
@@ -113,20 +128,15 @@ def monotonicity(ctx, case):
     """
     lottery = ctx.output == "lottery"
     base_p = ctx.lottery(case) if lottery else None
-    for a in sorted(ctx.winners(case)):
-        for i in _rows_to_try(ctx, case):
-            for new_row in raised_rows(case.rows[i], a):
-                other = case.replace(i, new_row)
-                if lottery:
-                    lost = ctx.lottery(other)[a] < base_p[a] - LOTTERY_ATOL
-                else:
-                    lost = a not in ctx.winners(other)
-                if lost:
-                    return ctx.violation(case, modified=other, voters=(i,), true_ballots=(case.ballot(i),),
-                                         misreports=(weak_order(new_row),), alternatives=(a,),
-                                         explanation=f"{case.label(a)} wins, but "
-                                                     f"{'loses probability' if lottery else 'loses'} after voter "
-                                                     f"row {i} ranks it higher")
+    for a, i, new_row, other in _winner_raisings(ctx, case):
+        if lottery:
+            lost = ctx.lottery(other)[a] < base_p[a] - LOTTERY_ATOL
+        else:
+            lost = a not in ctx.winners(other)
+        if lost:
+            return _raising_violation(ctx, case, a, i, new_row, other,
+                                      f"{'loses probability' if lottery else 'loses'} after voter row {i} ranks "
+                                      f"it higher")
     return None
 
 
@@ -156,16 +166,12 @@ def positive_responsiveness(ctx, case):
     >>> get_axiom("positive_responsiveness").check("plurality", p).witness.misreports   # 1 > 2 > 0 became 1 > 0 > 2
     (((1,), (0,), (2,)),)
     """
-    for a in sorted(ctx.winners(case)):
-        for i in _rows_to_try(ctx, case):
-            for new_row in raised_rows(case.rows[i], a):
-                other = case.replace(i, new_row)
-                after = ctx.winners(other)
-                if after != {a}:
-                    return ctx.violation(case, modified=other, voters=(i,), true_ballots=(case.ballot(i),),
-                                         misreports=(weak_order(new_row),), alternatives=(a,),
-                                         explanation=f"{case.label(a)} wins, but after voter row {i} ranks it "
-                                                     f"higher the winners are {ctx.names(case, after)}")
+    for a, i, new_row, other in _winner_raisings(ctx, case):
+        after = ctx.winners(other)
+        if after != {a}:
+            return _raising_violation(ctx, case, a, i, new_row, other,
+                                      f"after voter row {i} ranks it higher the winners are "
+                                      f"{ctx.names(case, after)}")
     return None
 
 

@@ -125,6 +125,33 @@ def neutrality(ctx, case):
 
 
 # ====================================================================== efficiency and majorities
+def _unanimous_pairs(case) -> list[tuple[int, int]]:
+    """Pairs ``(a, b)``, in row-major order, such that every voter ranks ``a`` strictly above ``b``."""
+    n = case.n_voters
+    if n == 0:
+        return []
+    s = case.support()
+    return [(a, b) for a in range(case.m) for b in range(case.m) if a != b and s[a, b] == n]
+
+
+def _unique_winner(ctx, case, a, reason):
+    """A violation unless ``W(P) = {a}``; ``reason`` says why ``a`` should win alone."""
+    winners = ctx.winners(case)
+    if winners != {a}:
+        return ctx.violation(case, alternatives=(a,),
+                             explanation=f"{reason}, but the winners are {ctx.names(case, winners)}")
+    return None
+
+
+def _held_by_majority(case, positions) -> list[int]:
+    """Alternatives holding ``positions`` (one per ballot row, ``None`` if shared) on more than half of the votes."""
+    counts: dict = {}
+    for a, w in zip(positions, case.weights):
+        if a is not None:
+            counts[a] = counts.get(a, 0) + w
+    return [a for a, c in counts.items() if 2 * c > case.n_voters]
+
+
 @register_axiom("pareto", name="Pareto efficiency", references=(_ZWICKER,),
                 statement="An alternative that every voter ranks strictly below some other alternative never wins.")
 def pareto(ctx, case):
@@ -147,13 +174,9 @@ def pareto(ctx, case):
     >>> get_axiom("pareto").check("borda", Profile.from_rankings([[0, 1, 2], [1, 0, 2]])).holds
     True
     """
-    n = case.n_voters
-    s = case.support()
     dominated = {}
-    for a in range(case.m):
-        for b in range(case.m):
-            if a != b and n > 0 and s[a, b] == n:
-                dominated.setdefault(b, a)
+    for a, b in _unanimous_pairs(case):
+        dominated.setdefault(b, a)
     if not dominated:
         return ctx.vacuous("no alternative is Pareto-dominated")
     winners = ctx.winners(case)
@@ -188,9 +211,7 @@ def pareto_ranking(ctx, case):
     >>> get_axiom("pareto_ranking").check("borda", Profile.from_rankings([[0, 1, 2], [1, 0, 2]])).holds
     True
     """
-    n = case.n_voters
-    s = case.support()
-    pairs = [(a, b) for a in range(case.m) for b in range(case.m) if a != b and n > 0 and s[a, b] == n]
+    pairs = _unanimous_pairs(case)
     if not pairs:
         return ctx.vacuous("no pair is ranked the same way by every voter")
     ranking = ctx.ranking(case)
@@ -227,12 +248,7 @@ def unanimity(ctx, case):
     if case.n_voters == 0 or len(tops) != 1 or None in tops:
         return ctx.vacuous("the voters do not share one first choice")
     a = tops.pop()
-    winners = ctx.winners(case)
-    if winners != {a}:
-        return ctx.violation(case, alternatives=(a,),
-                             explanation=f"every voter ranks {case.label(a)} first, but the winners are "
-                                         f"{ctx.names(case, winners)}")
-    return None
+    return _unique_winner(ctx, case, a, f"every voter ranks {case.label(a)} first")
 
 
 @register_axiom("condorcet_winner", name="Condorcet winner criterion", references=(_CONDORCET, _FISHBURN_1977),
@@ -265,12 +281,7 @@ def condorcet_winner(ctx, case):
     c = case.condorcet_winner()
     if c is None:
         return ctx.vacuous("there is no Condorcet winner")
-    winners = ctx.winners(case)
-    if winners != {c}:
-        return ctx.violation(case, alternatives=(c,),
-                             explanation=f"{case.label(c)} is the Condorcet winner, but the winners are "
-                                         f"{ctx.names(case, winners)}")
-    return None
+    return _unique_winner(ctx, case, c, f"{case.label(c)} is the Condorcet winner")
 
 
 @register_axiom("condorcet_loser", name="Condorcet loser criterion", references=(_FISHBURN_1977, _ZWICKER),
@@ -358,21 +369,11 @@ def majority(ctx, case):
     >>> get_axiom("majority").check("plurality", p).holds
     True
     """
-    n = case.n_voters
-    counts: dict = {}
-    for top, w in zip(case.unique_tops(), case.weights):
-        if top is not None:
-            counts[top] = counts.get(top, 0) + w
-    leaders = [a for a, c in counts.items() if 2 * c > n]
+    leaders = _held_by_majority(case, case.unique_tops())
     if not leaders:
         return ctx.vacuous("no alternative is ranked first by a majority")
     a = leaders[0]
-    winners = ctx.winners(case)
-    if winners != {a}:
-        return ctx.violation(case, alternatives=(a,),
-                             explanation=f"a majority ranks {case.label(a)} first, but the winners are "
-                                         f"{ctx.names(case, winners)}")
-    return None
+    return _unique_winner(ctx, case, a, f"a majority ranks {case.label(a)} first")
 
 
 @register_axiom("majority_loser", name="Majority loser criterion", references=(_WOODALL,),
@@ -397,12 +398,7 @@ def majority_loser(ctx, case):
     >>> get_axiom("majority_loser").check("plurality", p).holds
     False
     """
-    n = case.n_voters
-    counts: dict = {}
-    for bottom, w in zip(case.unique_bottoms(), case.weights):
-        if bottom is not None:
-            counts[bottom] = counts.get(bottom, 0) + w
-    losers = [a for a, c in counts.items() if 2 * c > n]
+    losers = _held_by_majority(case, case.unique_bottoms())
     if not losers:
         return ctx.vacuous("no alternative is ranked last by a majority")
     a = losers[0]

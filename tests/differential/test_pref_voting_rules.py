@@ -26,11 +26,11 @@ Conventions are normalized as follows, and every known difference is listed with
 from __future__ import annotations
 
 import glob
-import importlib
+import importlib.util
 import os
-import sys
 import warnings
 from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -41,32 +41,11 @@ from mechanisms.profiles import Profile
 from mechanisms.social_choice import get_rule
 
 
-
-def _import_pref_voting_without_jit():
-    """Import pref_voting with numba's JIT off (restored right after).
-
-    pref_voting compiles its numba kernels on first use, which costs 10-20 s per test session; on the
-    small profiles here its plain-Python versions are far cheaper.  numba checks the flag when a
-    function is decorated, i.e. at import, so this only matters if pref_voting is not imported yet.
-    """
-    if "pref_voting" in sys.modules:
-        return
-    try:
-        import numba
-    except ImportError:  # pragma: no cover - numba is a pref_voting dependency
-        return
-    previous = numba.config.DISABLE_JIT
-    numba.config.DISABLE_JIT = True
-    try:
-        pytest.importorskip("pref_voting")
-        for module in ("profiles", "profiles_with_ties", "scoring_methods", "iterative_methods", "c1_methods",
-                       "margin_based_methods", "other_methods", "combined_methods", "proportional_methods"):
-            importlib.import_module(f"pref_voting.{module}")
-    finally:
-        numba.config.DISABLE_JIT = previous
-
-
-_import_pref_voting_without_jit()
+# shared helpers, loaded by path (pytest's importlib mode does not put this folder on sys.path)
+_spec = importlib.util.spec_from_file_location("_pref_voting", Path(__file__).with_name("_pref_voting.py"))
+_helpers = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_helpers)
+_helpers.import_pref_voting_without_jit()
 pv = pytest.importorskip("pref_voting")
 from pref_voting import c1_methods as c1  # noqa: E402
 from pref_voting import combined_methods as cm  # noqa: E402
@@ -74,8 +53,6 @@ from pref_voting import iterative_methods as im  # noqa: E402
 from pref_voting import margin_based_methods as mb  # noqa: E402
 from pref_voting import other_methods as om  # noqa: E402
 from pref_voting import scoring_methods as sm  # noqa: E402
-from pref_voting.profiles import Profile as PVProfile  # noqa: E402
-from pref_voting.profiles_with_ties import ProfileWithTies  # noqa: E402
 from pref_voting.proportional_methods import stv_wig  # noqa: E402
 
 warnings.filterwarnings("ignore", module="pref_voting")
@@ -102,39 +79,8 @@ LINEAR_ORDER_RULES = MARGIN_RULES + [
 ]
 
 
-def to_pref_voting(profile: Profile, *, with_ties: bool = False):
-    """The same electorate as a pref_voting Profile (linear orders) or ProfileWithTies (extended preference)."""
-    weights = [int(w) for w in profile.weights]
-    if profile.kind == "soc" and not with_ties:
-        return PVProfile(profile.rankings().tolist(), rcounts=weights)
-    ballots = [{int(a): int(r[a]) + 1 for a in range(profile.n_alternatives) if r[a] >= 0} for r in profile.ranks]
-    q = ProfileWithTies(ballots, rcounts=weights, candidates=list(range(profile.n_alternatives)))
-    q.use_extended_strict_preference()
-    return q
-
-
-@st.composite
-def linear_profiles(draw, max_m=5, max_n=8):
-    m = draw(st.integers(2, max_m))
-    n = draw(st.integers(1, max_n))
-    rows = [list(draw(st.permutations(range(m)))) for _ in range(n)]
-    weights = draw(st.lists(st.integers(1, 4), min_size=n, max_size=n))
-    return Profile.from_rankings(rows, weights=weights)
-
-
-@st.composite
-def general_profiles(draw, max_m=5, max_n=7):
-    """Ties and truncation; every ballot ranks at least one alternative."""
-    m = draw(st.integers(2, max_m))
-    n = draw(st.integers(1, max_n))
-    ranks = []
-    for _ in range(n):
-        row = draw(st.lists(st.integers(-1, m - 1), min_size=m, max_size=m))
-        if max(row) < 0:
-            row[0] = 0
-        ranks.append(row)
-    weights = draw(st.lists(st.integers(1, 3), min_size=n, max_size=n))
-    return Profile.from_ranks(np.array(ranks, dtype=np.int64), weights=weights)
+to_pref_voting, linear_profiles, general_profiles = (_helpers.to_pref_voting, _helpers.linear_profiles,
+                                                    _helpers.general_profiles)
 
 
 @st.composite
