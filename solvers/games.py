@@ -431,13 +431,20 @@ def _unique_many(Ms: np.ndarray, Ps: np.ndarray, atol: float, backend: str) -> n
     tol = max(UNIQUE_TOL, atol)
     n, m = Ps.shape
     big = np.maximum(1.0, np.abs(Ms).max(axis=(1, 2), initial=0.0))
-    A = Ms / big[:, None, None]  # scaled margins
     S = Ps > tol
     T = S | (np.einsum("na,nab->nb", Ps, Ms) <= tol * big[:, None])
     # lineality space: d on S with sum d = 0 and (d @ M)[T] = 0 must be {0}
-    E = np.concatenate([np.swapaxes(A, 1, 2) * (T[:, :, None] & S[:, None, :]),
-                        S[:, None, :].astype(float)], axis=1)  # (n, m + 1, m); zero rows/columns off T/S
-    full_rank = np.linalg.matrix_rank(E, tol=1e-9 * (m + 1)) == S.sum(axis=1)
+    if m <= 16:  # one batched rank computation on padded matrices (zero rows/columns off T/S)
+        A = Ms / big[:, None, None]  # scaled margins
+        E = np.concatenate([np.swapaxes(A, 1, 2) * (T[:, :, None] & S[:, None, :]),
+                            S[:, None, :].astype(float)], axis=1)  # (n, m + 1, m)
+        full_rank = np.linalg.matrix_rank(E, tol=1e-9 * (m + 1)) == S.sum(axis=1)
+    else:  # large games: the small (|T| + 1) x |S| matrices one by one
+        full_rank = np.zeros(n, dtype=bool)
+        for i in range(n):
+            s_idx, t_idx = np.flatnonzero(S[i]), np.flatnonzero(T[i])
+            E = np.vstack([Ms[i][np.ix_(s_idx, t_idx)].T / big[i], np.ones((1, s_idx.size))])
+            full_rank[i] = np.linalg.matrix_rank(E, tol=1e-9 * max(E.shape)) == s_idx.size
     out = full_rank & (T.sum(axis=1) == S.sum(axis=1))
     need = np.flatnonzero(full_rank & ~out)
     if need.size == 0:
@@ -445,7 +452,7 @@ def _unique_many(Ms: np.ndarray, Ps: np.ndarray, atol: float, backend: str) -> n
     # one LP for all: per instance, variables d (m), zero off T, d >= 0 on T \\ S, box [-1, 1];
     # rows (d @ M)[b] = 0 on S, >= 0 on T \\ S, free elsewhere; and sum d = 0
     k = need.size
-    Sn, Tn, An = S[need], T[need], A[need]
+    Sn, Tn, An = S[need], T[need], Ms[need] / big[need, None, None]
     U = Tn & ~Sn
     lb = np.where(Tn & Sn, -1.0, 0.0).reshape(-1)
     ub = np.where(Tn, 1.0, 0.0).reshape(-1)
@@ -594,7 +601,9 @@ def maximal_lottery(margins, /, *, method: str = "auto", atol: float = 1e-9, bac
         where = "" if arr.ndim == 2 else f" Instance {index} is not."
         fail("margins", _OWNER, "antisymmetric (M[a, b] == -M[b, a], zero diagonal)", arr,
              hint="Pass a margin matrix S - S.T built from a support matrix S." + where)
-    M = 0.5 * (M - np.swapaxes(M, 1, 2))  # exact for integer margins; removes rounding noise otherwise
+    original = M
+    if asym.any():  # remove rounding noise (integer margins are exactly antisymmetric already)
+        M = 0.5 * (M - np.swapaxes(M, 1, 2))
     tol = atol
 
     status = np.empty(N, dtype=object)
@@ -608,8 +617,7 @@ def maximal_lottery(margins, /, *, method: str = "auto", atol: float = 1e-9, bac
 
     # 1. weak Condorcet winners
     scaled_tol = (tol * big)[:, None, None]
-    off = M + np.eye(m)[None] * 1.0  # diagonal counts as nonnegative
-    cw = _weak_condorcet(np.where(np.abs(off) <= scaled_tol, 0.0, off))
+    cw = _weak_condorcet(M + scaled_tol)  # a row with no margin below -tol (the diagonal is 0)
     hit = np.flatnonzero(cw >= 0)
     if hit.size:
         P[hit] = 0.0
@@ -665,9 +673,8 @@ def maximal_lottery(margins, /, *, method: str = "auto", atol: float = 1e-9, bac
     # 5. certificate against the original margins
     fill = done & np.isnan(Q).any(axis=1)
     Q[fill] = P[fill]
-    orig = np.asarray(arr, dtype=np.float64).reshape(-1, m, m)
     Pz = np.where(done[:, None], P, 0.0)
-    reply = np.einsum("nab,nb->na", orig, Pz)
+    reply = np.einsum("nab,nb->na", original, Pz)
     exploit = np.where(done, reply.max(axis=1, initial=-np.inf) / big, np.nan) if m else np.zeros(N)
     simplex = np.where(done, np.maximum(np.abs(Pz.sum(axis=1) - 1.0), np.maximum(-Pz.min(axis=1), 0.0)), np.nan)
     inaccurate = done & ((exploit > atol) | (simplex > atol))

@@ -138,7 +138,8 @@ def random_dictatorship(profile):
 
 
 @register_rule("proportional_borda", name="Proportional Borda", input_kind="ordinal", probabilistic=True,
-               algorithms=("margins",), references=(_BARBERA, _BRANDT), aliases=("borda_lottery",), properties=("lottery",))
+               algorithms=("margins",), references=(_BARBERA, _BRANDT), aliases=("borda_lottery",),
+               properties=("lottery",))
 def proportional_borda(profile, *, truncation="average"):
     """Proportional Borda: elect each alternative with probability proportional to its Borda score.
 
