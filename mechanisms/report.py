@@ -15,6 +15,10 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from .report_axioms import axioms_section
+from .report_contracts import contracts_section
+from .report_rules import rules_section
+
 __all__ = ["Section", "SECTIONS", "build_sections", "write_report"]
 
 
@@ -71,23 +75,8 @@ def preflib_summary() -> Section:
     return Section("Bundled real elections (PrefLib)", body, data)
 
 
-#: Report sections in order; later features append theirs.
-SECTIONS: list[Callable[[], Section]] = [preflib_summary]
-
-# --- contracts (report_contracts.py) ---
-from .report_contracts import contracts_section  # noqa: E402
-
-SECTIONS.append(contracts_section)
-
-# --- aggregation rules (report_rules.py) ---
-from .report_rules import rules_section  # noqa: E402
-
-SECTIONS.append(rules_section)
-
-# --- axioms (report_axioms.py) ---
-from .report_axioms import axioms_section  # noqa: E402
-
-SECTIONS.append(axioms_section)
+#: Report sections in order: each is a function returning a :class:`Section`.
+SECTIONS: list[Callable[[], Section]] = [preflib_summary, contracts_section, rules_section, axioms_section]
 
 
 def build_sections() -> list[Section]:

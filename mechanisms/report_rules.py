@@ -29,16 +29,13 @@ Which rules run where (the policy, applied in this order)
        ``k = APPROVAL_COMMITTEE_SIZE`` on approval elections; a rule with any
        other option that has no default (e.g. ``positional``'s score vector) is
        left out (not applicable).
-    3. *Size*: rules whose worst case is exponential in the number of
-       alternatives run only on elections with at most
-       ``EXACT_MAX_ALTERNATIVES`` alternatives.  A rule counts as worst-case
-       exponential when its default algorithm is an exact combinatorial search
-       (one of ``EXACT_SEARCH_ALGORITHMS``: MILP, memoized or pruned search, ...)
-       or when its docstring says so ("exponential", "NP-hard").  A rule may
-       instead declare its own limits as an attribute ``report_limits``: a
-       mapping with any of ``"max_alternatives"``, ``"max_voters"``,
-       ``"max_ballots"`` (distinct ballots).  No wall-clock limits are used, so
-       the report is deterministic.
+    3. *Size*: a rule whose worst case is exponential (an exact search, a MILP,
+       parallel-universe tie-breaking) declares at registration the largest
+       elections it is run on, ``rule.report_limits`` (any of
+       ``"max_alternatives"``, ``"max_voters"``, ``"max_ballots"``: ballot
+       rows; see :func:`~mechanisms.social_choice.register_rule`); larger
+       elections are skipped.  No wall-clock limits are used, so the report is
+       deterministic.
     4. *Errors*: a rule that rejects the profile with a ``ValidationError``
        (e.g. ``leximax_copeland`` without item features) is recorded as not
        applicable, with the message; one that raises another of the toolkit's
@@ -56,51 +53,25 @@ import html
 import inspect
 import io
 import logging
-import re
 from collections.abc import Mapping
 
 import numpy as np
 
-__all__ = ["rules_section", "agreement_matrix", "run_policy", "TITLE", "EXACT_MAX_ALTERNATIVES",
-           "EXACT_SEARCH_ALGORITHMS", "APPROVAL_COMMITTEE_SIZE"]
+__all__ = ["rules_section", "agreement_matrix", "run_policy", "TITLE", "APPROVAL_COMMITTEE_SIZE"]
 
 log = logging.getLogger(__name__)
 
 #: Title of the section (the key of its data in ``report.json``).
 TITLE = "Aggregation rules on the bundled real elections"
 
-#: Worst-case exponential rules run only on elections with at most this many alternatives.
-EXACT_MAX_ALTERNATIVES = 20
-
-#: Default algorithms (``rule.algorithms[0]``) that are exact combinatorial searches.
-EXACT_SEARCH_ALGORITHMS = frozenset({
-    "milp", "ilp", "mip", "memoized_recursion", "pruned_search", "branch_and_bound", "enumeration",
-    "brute_force", "exhaustive", "search", "dynamic_programming_subsets",
-})
-
 #: Committee size for committee rules on approval elections.
 APPROVAL_COMMITTEE_SIZE = 3
 
-_EXPONENTIAL_DOC = re.compile(r"exponential|np-hard|np-complete", re.IGNORECASE)
 _KINDS = ("ordinal", "approval")
 _SHOW_TIED = 4  # winner cells list at most this many tied winners
 
 
 # ---------------------------------------------------------------------------- policy
-def _limits(rule) -> tuple[dict, str]:
-    """The size limits the report applies to ``rule``, and why."""
-    declared = getattr(rule, "report_limits", None)
-    if isinstance(declared, Mapping):
-        limits = {k: int(v) for k, v in declared.items() if k in ("max_alternatives", "max_voters", "max_ballots")}
-        return limits, "the rule's declared report limits"
-    default_algorithm = rule.algorithms[0] if rule.algorithms else ""
-    if default_algorithm in EXACT_SEARCH_ALGORITHMS:
-        return {"max_alternatives": EXACT_MAX_ALTERNATIVES}, f"worst-case exponential ({default_algorithm})"
-    if _EXPONENTIAL_DOC.search(rule.__doc__ or ""):
-        return {"max_alternatives": EXACT_MAX_ALTERNATIVES}, "worst-case exponential (per its docstring)"
-    return {}, ""
-
-
 def run_policy(rule, profile) -> tuple[str, dict, str]:
     """Whether the report runs ``rule`` on ``profile``: ``(status, options, reason)``.
 
@@ -121,6 +92,7 @@ def run_policy(rule, profile) -> tuple[str, dict, str]:
     ('not applicable', "option 'score_vector' has no default")
     """
     from .profiles import ApprovalProfile
+    from .social_choice.registry import REPORT_LIMITS
 
     if not rule.accepts(profile):
         return "not applicable", {}, "does not accept this profile (input kind or ballot type)"
@@ -132,14 +104,12 @@ def run_policy(rule, profile) -> tuple[str, dict, str]:
             return "not applicable", {}, f"option {name!r} has no default"
     if "k" in options and options["k"] > profile.n_alternatives:
         return "skipped", {}, f"committee size {options['k']} exceeds the {profile.n_alternatives} alternatives"
-    sizes = {"max_alternatives": (profile.n_alternatives, "alternatives"),
-             "max_voters": (profile.n_voters, "voters"),
-             "max_ballots": (profile.n_ballots, "distinct ballots")}
-    limits, why = _limits(rule)
-    for key, bound in limits.items():
-        value, what = sizes[key]
-        if value > bound:
-            return "skipped", {}, f"{why}: run up to {bound} {what}, this election has {value}"
+    sizes = {"max_alternatives": profile.n_alternatives, "max_voters": profile.n_voters,
+             "max_ballots": profile.n_ballots}
+    for key, bound in rule.report_limits.items():
+        if sizes[key] > bound:
+            return ("skipped", {}, f"worst case exponential, declared report limit: run up to {bound} "
+                                   f"{REPORT_LIMITS[key]}, this election has {sizes[key]}")
     return "run", options, ""
 
 
@@ -394,8 +364,7 @@ def rules_section():
     from .social_choice import list_rules
 
     elections = _elections()
-    data: dict = {"policy": {"exact_max_alternatives": EXACT_MAX_ALTERNATIVES,
-                             "exact_search_algorithms": sorted(EXACT_SEARCH_ALGORITHMS),
+    data: dict = {"policy": {"report_limits": {r.id: dict(r.report_limits) for r in list_rules() if r.report_limits},
                              "approval_committee_size": APPROVAL_COMMITTEE_SIZE}}
     files: dict[str, bytes] = {}
     parts_html = [
@@ -403,7 +372,7 @@ def rules_section():
         "committee rules elect one winner on ranked ballots and "
         f"{APPROVAL_COMMITTEE_SIZE} on approval ballots). Winners are the full tied set (for committee rules the "
         "union of the tied committees; for probabilistic rules the support of the lottery). Rules whose worst case "
-        f"is exponential (exact searches, MILPs) run only up to {EXACT_MAX_ALTERNATIVES} alternatives; "
+        "is exponential (exact searches, MILPs) run only up to the election sizes they declare; "
         "'n/a' marks a rule that does not accept the ballots (hover a cell for the reason).</p>"
     ]
     for kind in _KINDS:

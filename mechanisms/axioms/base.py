@@ -28,11 +28,8 @@ from __future__ import annotations
 
 import difflib
 import html
-import importlib
 import inspect
 import numbers
-import pkgutil
-import sys
 from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from types import MappingProxyType
 from typing import Any
@@ -42,6 +39,7 @@ import numpy as np
 from solvers.errors import UnknownNameError, ValidationError
 from solvers.validation import check_option, fail
 
+from .._registry import Registry
 from ._case import Case
 from .witness import LOTTERY_ATOL, AxiomResult, Witness
 
@@ -55,21 +53,8 @@ DOMAINS = ("ordinal", "approval")
 #: Kinds of rule outputs an axiom is stated for.
 OUTCOMES = ("winners", "lottery", "committees", "ranking")
 
-_REGISTRY: dict[str, "Axiom"] = {}
-_LOADED = False
-_NOT_AXIOM_MODULES = frozenset({"base", "search", "witness"})
-
-
-def _ensure_loaded() -> None:
-    global _LOADED
-    if _LOADED:
-        return
-    _LOADED = True
-    package = importlib.import_module(__package__)
-    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
-        if info.name.startswith("_") or info.name in _NOT_AXIOM_MODULES:
-            continue
-        importlib.import_module(f"{__package__}.{info.name}")
+# every axiom, discovered from this package's modules (``base``, ``search``, ``witness`` hold none)
+_AXIOMS = Registry("axiom", __package__, skip_modules=("base", "search", "witness"))
 
 
 # ====================================================================== rules: resolution, custom rules
@@ -646,8 +631,7 @@ def register_axiom(id: str, *, name: str, domains: Iterable[str] = ("ordinal",),
         The axiom in one sentence (shown in reports).
     """
     owner = "register_axiom"
-    if not isinstance(id, str) or not id or id != id.lower() or not id.replace("_", "").isalnum():
-        fail("id", owner, "a nonempty lowercase identifier (letters, digits, underscores)", id)
+    _AXIOMS.check_id(id, owner)
     domains = tuple(domains)
     outcomes = tuple(outcomes)
     for d in domains:
@@ -658,15 +642,7 @@ def register_axiom(id: str, *, name: str, domains: Iterable[str] = ("ordinal",),
     def decorate(function: Callable) -> Axiom:
         axiom = Axiom(function, id=id, name=name, domains=domains, outcomes=outcomes, references=tuple(references),
                       params=params or {}, validate=validate, requires=requires, statement=statement)
-        previous = _REGISTRY.get(id)
-        if previous is not None and (previous.function.__module__, previous.function.__qualname__) != (
-                function.__module__, function.__qualname__):
-            raise ValidationError(f"Axiom id {id!r} is already registered by "
-                                  f"{previous.function.__module__}.{previous.function.__qualname__}.")
-        _REGISTRY[id] = axiom
-        module = sys.modules.get(function.__module__)
-        if module is not None:
-            module.__dict__.setdefault("__test__", {})[function.__name__] = function
+        _AXIOMS.add(id, axiom, function)
         return axiom
 
     return decorate
@@ -686,16 +662,7 @@ def get_axiom(id: str | Axiom) -> Axiom:
     >>> get_axiom("condorcet_winner")
     <Axiom 'condorcet_winner': Condorcet winner criterion (ordinal; winners/lottery)>
     """
-    if isinstance(id, Axiom):
-        return id
-    if not isinstance(id, str):
-        fail("id", "get_axiom", "an axiom id (str)", id)
-    _ensure_loaded()
-    key = id.strip().lower().replace("-", "_").replace(" ", "_")
-    try:
-        return _REGISTRY[key]
-    except KeyError:
-        raise UnknownNameError("axiom", id, list(_REGISTRY)) from None
+    return _AXIOMS.get(id, "get_axiom", Axiom)
 
 
 def list_axioms(*, domain: str | None = None, outcome: str | None = None) -> tuple[Axiom, ...]:
@@ -707,10 +674,9 @@ def list_axioms(*, domain: str | None = None, outcome: str | None = None) -> tup
     >>> [a.id for a in list_axioms(domain="approval", outcome="committees")]
     ['anonymity', 'core', 'ejr', 'homogeneity', 'jr', 'neutrality', 'pjr']
     """
-    _ensure_loaded()
     if domain is not None:
         check_option(domain, "domain", "list_axioms", DOMAINS)
     if outcome is not None:
         check_option(outcome, "outcome", "list_axioms", OUTCOMES)
-    return tuple(a for a in sorted(_REGISTRY.values(), key=lambda a: a.id)
-                 if (domain is None or domain in a.domains) and (outcome is None or outcome in a.outcomes))
+    return tuple(_AXIOMS.sorted(lambda a: (domain is None or domain in a.domains)
+                                and (outcome is None or outcome in a.outcomes)))

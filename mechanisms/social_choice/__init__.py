@@ -11,16 +11,20 @@ RuleResult(rule='borda', winners=['a'], ranking='a > c > b', scores=[5, 3, 4])
 * every rule is called as ``rule(profile, *, tie_break=None, rng=None, **options)`` and
   returns a frozen :class:`RuleResult`;
 * every registered rule is also an attribute of this module
-  (``mechanisms.social_choice.schulze``).
+  (``mechanisms.social_choice.schulze``);
+* :func:`is_jr`, :func:`is_pjr` and :func:`is_ejr` check the proportionality of an
+  approval committee (a :class:`ProportionalityCheck` with the witness group).
 
 New rules register themselves with :func:`register_rule` next to their
 implementation, in any module of this package (see ``registry``'s docstring).
 """
 
+from .proportionality import ProportionalityCheck, is_ejr, is_jr, is_pjr
 from .registry import INPUT_KINDS, Rule, get_rule, list_rules, register_rule
 from .result import Outcome, RuleResult
 
-__all__ = ["Rule", "RuleResult", "Outcome", "get_rule", "list_rules", "register_rule", "INPUT_KINDS"]
+__all__ = ["Rule", "RuleResult", "Outcome", "get_rule", "list_rules", "register_rule", "INPUT_KINDS",
+           "ProportionalityCheck", "is_jr", "is_pjr", "is_ejr"]
 
 
 def __getattr__(name: str):
@@ -36,7 +40,6 @@ def __getattr__(name: str):
 
 
 def __dir__():
-    from .registry import _ALIASES, _REGISTRY, _ensure_loaded
+    from .registry import _RULES
 
-    _ensure_loaded()
-    return sorted(set(globals()) | set(_REGISTRY) | set(_ALIASES))
+    return sorted(set(globals()) | _RULES.names())

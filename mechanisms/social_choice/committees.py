@@ -164,7 +164,7 @@ def _thiele(profile, k, rule, algorithm, max_committees, owner):
 
 @register_rule("pav", name="Proportional approval voting", input_kind="approval", committee=True,
                algorithms=("auto", "brute_force", "milp"), references=(_THIELE, _LS),
-               properties=("committee", "proportional", "ejr"))
+               properties=("committee", "proportional", "ejr"), report_limits={"max_alternatives": 20})
 def pav(profile, *, k, algorithm="auto", max_committees=10_000):
     """Proportional approval voting: maximize ``sum_i w_i (1 + 1/2 + ... + 1/|A_i & W|)``.
 
@@ -201,7 +201,7 @@ def pav(profile, *, k, algorithm="auto", max_committees=10_000):
 
 @register_rule("cc", name="Chamberlin-Courant (approval)", input_kind="approval", committee=True,
                algorithms=("auto", "brute_force", "milp"), references=(_CC, _LS),
-               aliases=("chamberlin_courant",), properties=("committee",))
+               aliases=("chamberlin_courant",), properties=("committee",), report_limits={"max_alternatives": 20})
 def cc(profile, *, k, algorithm="auto", max_committees=10_000):
     """Approval Chamberlin-Courant: maximize the (weighted) number of voters who approve a committee member.
 

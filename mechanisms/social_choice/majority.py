@@ -348,7 +348,7 @@ def split_cycle(profile):
 @register_rule("stable_voting", name="Stable Voting", input_kind="ordinal", algorithms=("memoized_recursion",),
                references=("W. H. Holliday and E. Pacuit, Stable Voting, Constitutional Political Economy 34 (2023) "
                            "421-433.",),
-               properties=_CC)
+               properties=_CC, report_limits={"max_alternatives": 20})
 def stable_voting(profile):
     """Stable Voting: the winner of the strongest match whose winner also wins without the loser.
 

@@ -38,7 +38,8 @@ def _ordering_outcome(result) -> Outcome:
 
 
 @register_rule("kemeny", name="Kemeny-Young", input_kind="ordinal", algorithms=("auto", "dp", "milp"),
-               references=(_KEMENY, _YOUNG), aliases=("kemeny_young",), properties=_CC)
+               references=(_KEMENY, _YOUNG), aliases=("kemeny_young",), properties=_CC,
+               report_limits={"max_alternatives": 40})
 def kemeny(profile, *, algorithm="auto"):
     """Kemeny-Young: the rankings closest to the ballots; winners are the tops of all of them.
 
@@ -82,7 +83,7 @@ def kemeny(profile, *, algorithm="auto"):
 
 
 @register_rule("slater", name="Slater", input_kind="ordinal", algorithms=("auto", "dp", "milp"),
-               references=(_SLATER,), properties=_CC)
+               references=(_SLATER,), properties=_CC, report_limits={"max_alternatives": 40})
 def slater(profile, *, algorithm="auto"):
     """Slater: the rankings that reverse the fewest edges of the majority graph.
 
@@ -117,7 +118,8 @@ def slater(profile, *, algorithm="auto"):
 
 
 @register_rule("ranked_pairs", name="Ranked pairs (neutral)", input_kind="ordinal",
-               algorithms=("pruned_search",), references=(_TIDEMAN, _BRILL), aliases=("tideman",), properties=_CC)
+               algorithms=("pruned_search",), references=(_TIDEMAN, _BRILL), aliases=("tideman",), properties=_CC,
+               report_limits={"max_alternatives": 20})
 def ranked_pairs(profile):
     """Tideman's Ranked Pairs, neutral version: the winners under every order of tied margins.
 

@@ -38,19 +38,17 @@ from __future__ import annotations
 
 import difflib
 import html
-import importlib
 import inspect
 import numbers
-import pkgutil
-import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import MappingProxyType
 
 import numpy as np
 
-from solvers.errors import UnknownNameError, ValidationError
+from solvers.errors import ValidationError
 from solvers.validation import check_option, check_rng, fail
 
+from .._registry import Registry, normalize_id
 from .result import Outcome, RuleResult
 
 __all__ = ["Rule", "register_rule", "get_rule", "list_rules", "INPUT_KINDS"]
@@ -72,28 +70,15 @@ _BALLOTS = {
 
 _TIE_BREAKS = ("lexicographic", "random")
 
-_REGISTRY: dict[str, "Rule"] = {}
-_ALIASES: dict[str, str] = {}
-_LOADED = False
-# Modules of this package that hold no rules.
-_NOT_RULE_MODULES = frozenset({"registry", "result"})
+#: Keys of ``report_limits`` and what they bound.
+REPORT_LIMITS = MappingProxyType({
+    "max_alternatives": "alternatives", "max_voters": "voters", "max_ballots": "ballot rows",
+})
 
-
-def _normalize_id(name: str) -> str:
-    return name.strip().lower().replace("-", "_").replace(" ", "_")
-
-
-def _ensure_loaded() -> None:
-    """Import every public module of this package once, so their decorators run."""
-    global _LOADED
-    if _LOADED:
-        return
-    _LOADED = True
-    package = importlib.import_module(__package__)
-    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
-        if info.name.startswith("_") or info.name in _NOT_RULE_MODULES:
-            continue
-        importlib.import_module(f"{__package__}.{info.name}")
+# every rule, discovered from this package's modules (``registry`` and ``result`` hold none)
+_RULES = Registry("rule", __package__, skip_modules=("registry", "result"))
+_REGISTRY = _RULES.items
+_ALIASES = _RULES.aliases
 
 
 class Rule:
@@ -130,16 +115,20 @@ class Rule:
         with the reason.
     options : mapping of str to object
         The rule's own keyword options and their defaults.
+    report_limits : mapping of str to int
+        The largest elections the report (``almech report``) runs this rule on, for
+        rules whose worst case is exponential: any of ``"max_alternatives"``,
+        ``"max_voters"``, ``"max_ballots"`` (ballot rows); empty when unlimited.
     """
 
     __slots__ = ("id", "name", "input_kinds", "resolute", "probabilistic", "committee", "ballots", "algorithms",
-                 "references", "aliases", "properties", "violates", "function", "options", "_passes",
+                 "references", "aliases", "properties", "violates", "report_limits", "function", "options", "_passes",
                  "__dict__")
 
     def __init__(self, function: Callable, *, id: str, name: str, input_kinds: tuple[str, ...], resolute: bool,
                  probabilistic: bool, committee: bool, ballots: str, algorithms: tuple[str, ...],
                  references: tuple[str, ...], aliases: tuple[str, ...], properties: frozenset[str],
-                 violates: Mapping[str, str]):
+                 violates: Mapping[str, str], report_limits: Mapping[str, int] | None = None):
         self.id = id
         self.name = name
         self.input_kinds = input_kinds
@@ -152,6 +141,7 @@ class Rule:
         self.aliases = aliases
         self.properties = properties
         self.violates = MappingProxyType(dict(violates))
+        self.report_limits = MappingProxyType(dict(report_limits or {}))
         self.function = function
         params = inspect.signature(function).parameters
         self._passes = frozenset(p for p in ("rng", "algorithm") if p in params)
@@ -303,6 +293,7 @@ class Rule:
         kinds = "/".join(self.input_kinds)
         flags = [f for f, on in (("resolute", self.resolute), ("probabilistic", self.probabilistic),
                                  ("committee", self.committee)) if on]
+        flags += [f"{key}={value}" for key, value in self.report_limits.items()]
         extra = (", " + ", ".join(flags)) if flags else ""
         return f"<Rule {self.id!r}: {self.name} ({kinds}{extra})>"
 
@@ -312,6 +303,7 @@ class Rule:
                 ("ballots", self.ballots), ("resolute", self.resolute), ("probabilistic", self.probabilistic),
                 ("options", ", ".join(f"{k}={v!r}" for k, v in self.options.items()) or "none"),
                 ("algorithms", ", ".join(self.algorithms)), ("aliases", ", ".join(self.aliases) or "none"),
+                ("report limits", ", ".join(f"{k}={v}" for k, v in self.report_limits.items()) or "none"),
                 ("references", "; ".join(self.references))]
         body = "".join(f"<tr><th style='text-align:left'>{esc(k)}</th><td>{esc(str(v))}</td></tr>" for k, v in rows)
         return f"<table><caption>Rule</caption>{body}</table>"
@@ -321,14 +313,26 @@ def register_rule(id: str, *, name: str, input_kind: str | Iterable[str], resolu
                   probabilistic: bool = False, committee: bool = False, ballots: str = "any",
                   algorithms: Iterable[str] = ("default",), references: Iterable[str] = (),
                   aliases: Iterable[str] = (), properties: Iterable[str] = (),
-                  violates: Mapping[str, str] | None = None) -> Callable[[Callable], Rule]:
+                  violates: Mapping[str, str] | None = None,
+                  report_limits: Mapping[str, int] | None = None) -> Callable[[Callable], Rule]:
     """Decorator registering an aggregation rule under a stable id; returns the :class:`Rule`.
 
-    See the module docstring for the contract of the decorated function.
+    See the module docstring for the contract of the decorated function.  A rule
+    whose worst case is exponential (an exact search, a MILP, parallel-universe
+    tie-breaking) declares the largest elections the report runs it on in
+    ``report_limits``: a mapping with any of ``"max_alternatives"``,
+    ``"max_voters"``, ``"max_ballots"`` (ballot rows, i.e. ``profile.n_ballots``) to
+    positive ints.
+
+    Examples
+    --------
+    >>> from mechanisms.social_choice import get_rule
+    >>> dict(get_rule("young").report_limits)
+    {'max_alternatives': 20}
     """
     owner = "register_rule"
-    if not isinstance(id, str) or not id or id != _normalize_id(id) or not id.replace("_", "").isalnum():
-        fail("id", owner, "a nonempty lowercase identifier (letters, digits, underscores)", id)
+    _RULES.check_id(id, owner)
+    limits = _check_report_limits(report_limits, owner)
     kinds = (input_kind,) if isinstance(input_kind, str) else tuple(input_kind)
     if not kinds:
         fail("input_kind", owner, "one or more of " + ", ".join(map(repr, INPUT_KINDS)), input_kind)
@@ -338,31 +342,15 @@ def register_rule(id: str, *, name: str, input_kind: str | Iterable[str], resolu
     algorithms = tuple(algorithms)
     if not algorithms or not all(isinstance(a, str) and a for a in algorithms):
         fail("algorithms", owner, "a nonempty sequence of algorithm names", algorithms)
-    aliases = tuple(_normalize_id(a) for a in aliases)
+    aliases = tuple(normalize_id(a) for a in aliases)
     references = tuple(references)
 
     def decorate(function: Callable) -> Rule:
         rule = Rule(function, id=id, name=name, input_kinds=kinds, resolute=bool(resolute),
                     probabilistic=bool(probabilistic), committee=bool(committee), ballots=ballots,
                     algorithms=algorithms, references=references, aliases=aliases,
-                    properties=frozenset(properties), violates=violates or {})
-        previous = _REGISTRY.get(id)
-        if previous is not None and (previous.function.__module__, previous.function.__qualname__) != (
-                function.__module__, function.__qualname__):
-            raise ValidationError(f"Rule id {id!r} is already registered by "
-                                  f"{previous.function.__module__}.{previous.function.__qualname__}.")
-        for alias in aliases:
-            owner_id = _ALIASES.get(alias, alias if alias in _REGISTRY else None)
-            if (owner_id is not None and owner_id != id) or alias == id:
-                raise ValidationError(f"Alias {alias!r} of rule {id!r} is already taken by {owner_id!r}.")
-        _REGISTRY[id] = rule
-        for alias in aliases:
-            _ALIASES[alias] = id
-        # doctest only looks at functions and classes; list the implementation so its
-        # docstring examples still run (they see the module globals, i.e. the Rule)
-        module = sys.modules.get(function.__module__)
-        if module is not None:
-            module.__dict__.setdefault("__test__", {})[function.__name__] = function
+                    properties=frozenset(properties), violates=violates or {}, report_limits=limits)
+        _RULES.add(id, rule, function, aliases=aliases)
         return rule
 
     return decorate
@@ -382,17 +370,7 @@ def get_rule(id: str | Rule) -> Rule:
     >>> get_rule("beat_path").id
     'schulze'
     """
-    if isinstance(id, Rule):
-        return id
-    if not isinstance(id, str):
-        fail("id", "get_rule", "a rule id (str)", id)
-    _ensure_loaded()
-    key = _normalize_id(id)
-    key = _ALIASES.get(key, key)
-    try:
-        return _REGISTRY[key]
-    except KeyError:
-        raise UnknownNameError("rule", id, list(_REGISTRY) + list(_ALIASES)) from None
+    return _RULES.get(id, "get_rule", Rule)
 
 
 def list_rules(*, input_kind: str | None = None, resolute: bool | None = None, probabilistic: bool | None = None,
@@ -419,7 +397,6 @@ def list_rules(*, input_kind: str | None = None, resolute: bool | None = None, p
     True
     """
     owner = "list_rules"
-    _ensure_loaded()
     if input_kind is not None:
         check_option(input_kind, "input_kind", owner, tuple(INPUT_KINDS))
     if ballots is not None:
@@ -429,17 +406,31 @@ def list_rules(*, input_kind: str | None = None, resolute: bool | None = None, p
     wanted = frozenset(properties)
     accepted = {"any": {"any"}, "strict": {"any", "strict"}, "complete": {"any", "complete"},
                 "strict_complete": set(_BALLOTS)}
-    out = []
-    for rule in sorted(_REGISTRY.values(), key=lambda r: r.id):
-        if input_kind is not None and input_kind not in rule.input_kinds:
-            continue
-        if any(flag is not None and getattr(rule, attr) != flag for attr, flag in
-               (("resolute", resolute), ("probabilistic", probabilistic), ("committee", committee))):
-            continue
-        if ballots is not None and rule.ballots not in accepted[ballots]:
-            continue
-        if not wanted <= rule.properties:
-            continue
-        out.append(rule)
-    return tuple(out)
 
+    def keep(rule: Rule) -> bool:
+        return ((input_kind is None or input_kind in rule.input_kinds)
+                and all(flag is None or getattr(rule, attr) == flag for attr, flag in
+                        (("resolute", resolute), ("probabilistic", probabilistic), ("committee", committee)))
+                and (ballots is None or rule.ballots in accepted[ballots])
+                and wanted <= rule.properties)
+
+    return tuple(_RULES.sorted(keep))
+
+
+def _check_report_limits(report_limits, owner: str) -> dict[str, int]:
+    """The validated ``report_limits`` of :func:`register_rule` as a plain dict."""
+    if report_limits is None:
+        return {}
+    rule = "a mapping from " + ", ".join(map(repr, REPORT_LIMITS)) + " to positive ints"
+    if not isinstance(report_limits, Mapping):
+        fail("report_limits", owner, rule, report_limits)
+    out = {}
+    for key, value in report_limits.items():
+        if key not in REPORT_LIMITS:
+            close = difflib.get_close_matches(str(key), list(REPORT_LIMITS), n=1)
+            fail("report_limits", owner, rule, report_limits,
+                 hint=f"{key!r} is not a limit." + (f" Did you mean {close[0]!r}?" if close else ""))
+        if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
+            fail("report_limits", owner, rule, report_limits, hint=f"The value of {key!r} is not a positive int.")
+        out[key] = int(value)
+    return out

@@ -507,7 +507,9 @@ def maxmin_rlhf(profile, *, groups=None, normalize="range", l2=0.01, ties="half"
     vectors of group utilities sorted ascending, lexicographically (utilities
     rounded to 9 decimals to absorb solver noise).  The winners maximize the
     minimum group utility (the egalitarian objective of MaxMin-RLHF,
-    Chakraborty et al. 2024, here over items rather than policies).
+    Chakraborty et al. 2024, here over items rather than policies).  A table
+    without comparisons (e.g. over a single item) ties every item, each at the
+    utility of a group without data (0.5 under ``"range"``, 0 otherwise).
 
     References
     ----------
@@ -557,6 +559,8 @@ def maxmin_rlhf(profile, *, groups=None, normalize="range", l2=0.01, ties="half"
         else:
             u = theta
         rows.append(u)
+    if not rows:   # no comparisons at all: one uninformed group, every item tied at its neutral utility
+        rows.append(np.full(m, 0.5 if normalize == "range" else 0.0))
     G = np.array(rows)                                   # (n_groups, m)
     scores = G.min(axis=0)
     keys = [tuple(np.round(np.sort(G[:, c]), 9).tolist()) for c in range(m)]

@@ -54,7 +54,8 @@ class _Count:
                            "(weighted inclusive Gregory method).",
                            "V. Conitzer, M. Rognlie and L. Xia, Preference functions that score rankings and maximum "
                            "likelihood estimation, IJCAI 2009 (parallel-universe tie-breaking)."),
-               aliases=("single_transferable_vote",), properties=("elimination", "proportional"))
+               aliases=("single_transferable_vote",), properties=("elimination", "proportional"),
+               report_limits={"max_alternatives": 20})
 def stv(profile, *, k=1, elimination="parallel"):
     """Single transferable vote electing a committee of ``k``, with exact fractional transfers.
 

@@ -37,12 +37,7 @@ RULE_SETTINGS = {
 
 #: known defects of rules, found by this suite (strict: the case fails once the defect is fixed, so the mark
 #: gets removed)
-CASE_SETTINGS = {
-    ("maxmin_rlhf", "independence_of_smith_dominated"): {"marks": [pytest.mark.xfail(
-        raises=ValueError, strict=True,
-        reason="maxmin_rlhf raises on a one-item comparison table (a two-alternative profile without its "
-               "Smith-dominated alternative); reported to the rule's owner")]},
-}
+CASE_SETTINGS: dict = {}
 
 AXIOM_SETTINGS = {
     "homogeneity": {"params": {"factors": (2,)}},

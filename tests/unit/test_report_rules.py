@@ -7,7 +7,8 @@ Oracles:
   every rule tagged ``condorcet_consistent`` must elect exactly that candidate.
 * Burlington 2006: Bob Kiss won the instant-runoff count (official result).
 * The agreement matrix is recounted here, pair by pair, from the per-election winners table.
-* The size policy is checked on stand-in rules whose declared facts are set by hand.
+* The size policy is checked on stand-in rules whose declared limits are set by hand, and on the
+  registered rules against the list of worst-case exponential rules written out below.
 """
 
 import json
@@ -20,7 +21,6 @@ from mechanisms import report
 from mechanisms.data import list_preflib, preflib_path
 from mechanisms.profiles import Profile
 from mechanisms.report_rules import (
-    EXACT_MAX_ALTERNATIVES,
     TITLE,
     agreement_matrix,
     rules_section,
@@ -219,7 +219,7 @@ def test_approval_committees_on_austrian_plurality_ballots(section):
 
 def test_worst_case_exponential_rules_are_skipped_on_large_elections(ordinal):
     nasa = next(e for e in ordinal["elections"] if e["file"] == "nasa/00003-00000001.toc")
-    assert nasa["alternatives"] > EXACT_MAX_ALTERNATIVES
+    assert nasa["alternatives"] > get_rule("young").report_limits["max_alternatives"]
     young = next(w for w in ordinal["winners"] if w["file"] == nasa["file"] and w["rule"] == "young")
     assert young["status"] == "skipped" and "exponential" in young["note"] and "32" in young["note"]
     borda = next(w for w in ordinal["winners"] if w["file"] == nasa["file"] and w["rule"] == "borda")
@@ -227,7 +227,7 @@ def test_worst_case_exponential_rules_are_skipped_on_large_elections(ordinal):
 
 
 def _stand_in(**kw):
-    base = dict(id="x", name="X", options={}, committee=False, algorithms=("default",), __doc__="Polynomial.",
+    base = dict(id="x", name="X", options={}, committee=False, algorithms=("default",), report_limits={},
                 accepts=lambda profile: True)
     base.update(kw)
     return types.SimpleNamespace(**base)
@@ -237,21 +237,41 @@ def _profile(m, n=3):
     return Profile.from_rankings(np.tile(np.arange(m), (n, 1)))
 
 
-@pytest.mark.parametrize("facts", [{"algorithms": ("milp",)}, {"__doc__": "Exponential in the worst case."},
-                                   {"__doc__": "Computing it is NP-hard."}])
-def test_size_policy_on_declared_facts(facts):
-    rule = _stand_in(**facts)
-    assert run_policy(rule, _profile(EXACT_MAX_ALTERNATIVES))[0] == "run"
-    status, _, reason = run_policy(rule, _profile(EXACT_MAX_ALTERNATIVES + 1))
-    assert status == "skipped" and str(EXACT_MAX_ALTERNATIVES + 1) in reason
-    assert run_policy(_stand_in(), _profile(EXACT_MAX_ALTERNATIVES + 1))[0] == "run"
+@pytest.mark.parametrize(("key", "small", "large"), [
+    ("max_alternatives", _profile(6), _profile(7)),
+    ("max_voters", _profile(3, n=6), _profile(3, n=7)),
+    # ballot rows: one weighted row of 40 voters is one ballot
+    ("max_ballots", Profile.from_rankings([[0, 1, 2]] * 6, weights=[40] * 6), _profile(3, n=7)),
+])
+def test_size_policy_follows_the_declared_limit(key, small, large):
+    limit = 6
+    rule = _stand_in(algorithms=("milp",), report_limits={key: limit})
+    assert run_policy(rule, small)[0] == "run"
+    status, _, reason = run_policy(rule, large)
+    assert status == "skipped" and "declared" in reason and f"up to {limit} " in reason
 
 
-def test_declared_report_limits_take_precedence():
-    rule = _stand_in(algorithms=("milp",), report_limits={"max_voters": 4})
-    assert run_policy(rule, _profile(EXACT_MAX_ALTERNATIVES + 5, n=4))[0] == "run"
-    status, _, reason = run_policy(rule, _profile(3, n=5))
-    assert status == "skipped" and "declared" in reason and "this election has 5" in reason
+def test_undeclared_rules_are_not_limited_whatever_their_algorithm_or_docstring():
+    rule = _stand_in(algorithms=("milp",), __doc__="Exponential in the worst case; NP-hard.")
+    assert run_policy(rule, _profile(60))[0] == "run"
+
+
+#: worst-case exponential rules (exact searches, MILPs, parallel-universe tie-breaking), from their papers
+EXPONENTIAL = {"kemeny", "slater", "dodgson", "young", "stable_voting", "ranked_pairs", "instant_runoff",
+               "coombs", "stv", "pav", "cc"}
+
+
+def test_the_report_policy_of_registered_rules_comes_from_their_declaration():
+    limited = {r.id for r in list_rules() if r.report_limits}
+    assert limited == EXPONENTIAL
+    for rule_id in EXPONENTIAL:
+        rule = get_rule(rule_id)
+        bound = rule.report_limits["max_alternatives"]
+        assert f"max_alternatives={bound}" in repr(rule) and "report limits" in rule._repr_html_()
+        if "ordinal" in rule.input_kinds:   # (the approval rules pav and cc: the same code path)
+            assert run_policy(rule, _profile(bound))[0] == "run"
+            status, _, reason = run_policy(rule, _profile(bound + 1))
+            assert status == "skipped" and f"this election has {bound + 1}" in reason
 
 
 def test_committee_rules_get_one_seat_on_ranked_ballots():
