@@ -42,11 +42,13 @@ from .base import (
 from .search import METHODS, SearchResult, count_profiles, find_violation, iter_profiles, search
 from .table import AxiomTable, TableCell, axiom_table, witness_text
 from .rates import ManipulationRate, manipulability_rate
+from .real_data import election_manipulability, preflib_culture, preflib_election
 
 __all__ = [
     "Axiom", "AxiomResult", "Witness", "SearchResult", "get_axiom", "list_axioms", "register_axiom",
     "custom_rule", "check", "find_violation", "search", "count_profiles", "iter_profiles", "DOMAINS", "OUTCOMES",
     "METHODS", "AxiomTable", "TableCell", "axiom_table", "witness_text", "ManipulationRate", "manipulability_rate",
+    "election_manipulability", "preflib_culture", "preflib_election",
 ]
 
 

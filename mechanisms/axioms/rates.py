@@ -18,6 +18,15 @@ comes with a witness and a non-manipulable one is certified.
     probability mass of profiles already shown manipulable (each with a witness),
     ``upper_bound`` is one minus the mass already shown non-manipulable;
     ``complete`` is False.
+``culture="preflib"`` (real data)
+    The bootstrap culture of :mod:`mechanisms.axioms.real_data`: voters resampled
+    with replacement from a bundled PrefLib election, with ``culture_options``
+    ``{"election": name, "alternatives": ids}`` (default alternatives: the top
+    ``n_alternatives`` by Borda score).  ``exact=True`` enumerates the resampling
+    distribution (each anonymous profile over the election's distinct ballots
+    weighted by its multinomial probability), with the same certified interval
+    when ``max_profiles`` stops it.  Whether the election *itself* is manipulable
+    is :func:`~mechanisms.axioms.real_data.election_manipulability`.
 Monte Carlo (default)
     ``n_samples`` profiles drawn from ``culture``; the rate is the fraction of
     manipulable ones with its binomial standard error
@@ -182,14 +191,18 @@ def _run_chunks(executor, jobs):
             executor.shutdown()
 
 
-def _exact(rule, n: int, m: int, coalition_size: int, params: Mapping, limit: int | None):
+def _exact(rule, n: int, m: int, coalition_size: int, params: Mapping, limit: int | None, space=None,
+           probs=None, labels=None):
+    """Enumerate anonymous profiles; ``space``/``probs`` give a ballot distribution (default: uniform, IC)."""
     import itertools
 
     from ._case import Case, ballot_space
 
     ax, ctx, _ = _context(rule, coalition_size, params)
-    space = ballot_space(ctx.domain, m)
-    total = len(space) ** n
+    if space is None:
+        space = ballot_space(ctx.domain, m)
+        probs = None
+    total = len(space) ** n if probs is None else 1
     n_fact = math.factorial(n)
     yes = no = 0          # probability mass (times total) shown manipulable / not manipulable
     visited = manip = skipped = 0
@@ -202,7 +215,9 @@ def _exact(rule, n: int, m: int, coalition_size: int, params: Mapping, limit: in
         weight = n_fact
         for _, group in itertools.groupby(combo):
             weight //= math.factorial(sum(1 for _ in group))
-        verdict = _decide(ax, ctx, Case(ctx.domain, m, [space[i] for i in combo]))
+        if probs is not None:
+            weight = weight * math.prod((probs[i] for i in combo), start=Fraction(1))
+        verdict = _decide(ax, ctx, Case(ctx.domain, m, [space[i] for i in combo], labels=labels))
         if verdict < 0:
             skipped += 1
             continue
@@ -228,8 +243,9 @@ def manipulability_rate(rule, culture=None, *, n_voters, n_alternatives, n_sampl
         :func:`~mechanisms.axioms.custom_rule`; with a process pool it must pickle).
     culture : str or callable, optional
         A culture of :mod:`mechanisms.generators` by name (default impartial
-        culture, or ``approval_ic`` for approval rules) or a top-level function
-        ``(n_voters, n_alternatives, rng=...) -> profile``.
+        culture, or ``approval_ic`` for approval rules), ``"preflib"`` (voters
+        resampled from a real election, see the module docstring) or a top-level
+        function ``(n_voters, n_alternatives, rng=...) -> profile``.
     n_voters, n_alternatives : int
         Exact sizes of the profiles.
     n_samples : int
@@ -238,15 +254,16 @@ def manipulability_rate(rule, culture=None, *, n_voters, n_alternatives, n_sampl
         1: a single manipulator (``strategyproofness``); ``k > 1``: some coalition
         of at most ``k`` voters (``coalitional_manipulability``).
     exact : bool
-        Enumerate every anonymous profile, weighted by its impartial-culture
-        probability (only for impartial culture; see the module docstring).
+        Enumerate every anonymous profile, weighted by its exact probability
+        (impartial culture or ``"preflib"``; see the module docstring).
     max_profiles : int, optional
         ``exact=True``: stop after this many anonymous profiles and return the
         certified interval.
     model, goal, tie_break, rule_options
         As for the axioms in :mod:`mechanisms.axioms.manipulation`.
     culture_options : mapping, optional
-        Keyword arguments of the culture (e.g. ``{"phi": 0.5}`` for ``mallows``).
+        Keyword arguments of the culture (e.g. ``{"phi": 0.5}`` for ``mallows``;
+        ``{"election": "netflix/00004-00000150.soc"}`` for ``"preflib"``).
     chunk_size : int
         Samples per unit of parallel work (each chunk gets its own spawned seed).
     rng : numpy.random.Generator, int or None
@@ -280,6 +297,10 @@ def manipulability_rate(rule, culture=None, *, n_voters, n_alternatives, n_sampl
     ...                          executor="serial")
     >>> abs(mc.rate - 1 / 9) < 3 * mc.standard_error
     True
+    >>> real = manipulability_rate("plurality", "preflib", n_voters=2, n_alternatives=3, exact=True,
+    ...                            culture_options={"election": "netflix/00004-00000006.soc"})
+    >>> real.exact_rate
+    Fraction(21053, 220900)
     """
     owner = "manipulability_rate"
     from .base import resolve_rule
@@ -309,8 +330,14 @@ def manipulability_rate(rule, culture=None, *, n_voters, n_alternatives, n_sampl
     shown = {"model": ctx.params["model"], "goal": goal} if k > 1 else {"model": ctx.params["model"]}
     if ctx.tie_break is not None:
         shown["tie_break"] = ctx.tie_break
+    preflib = None
     if culture is None:
         culture_name = _IC[domain]
+    elif isinstance(culture, str) and culture == "preflib":
+        from .real_data import preflib_culture, resolve_options
+
+        preflib = resolve_options(culture_options, m, owner)
+        culture_name, culture, culture_options = "preflib", preflib_culture, preflib
     elif isinstance(culture, str):
         culture_name = culture
         from .search import _culture
@@ -324,12 +351,24 @@ def manipulability_rate(rule, culture=None, *, n_voters, n_alternatives, n_sampl
     common = dict(rule=rule_obj.id, culture=culture_name, n_voters=n, n_alternatives=m, coalition_size=k,
                   params=shown)
 
+    if preflib is not None:
+        common["params"] = {**shown, "election": preflib["election"]}
     if exact:
-        if culture_name != _IC[domain] or (culture_options and dict(culture_options) != {"p": 0.5}):
-            fail("exact", owner, f"True only under impartial culture ({_IC[domain]!r}): each anonymous profile "
-                 "is weighted by its impartial-culture probability", culture_name,
+        dist = {}
+        if preflib is not None:
+            from .real_data import _ballot_distribution
+
+            rows, probs, kind, labels = _ballot_distribution(preflib["election"], preflib.get("alternatives"), m,
+                                                             owner)
+            if kind != domain:
+                fail("culture_options", owner, f"an election with {domain} ballots for rule {rule_obj.id!r}",
+                     preflib["election"])
+            dist = {"space": rows, "probs": probs, "labels": labels}
+        elif culture_name != _IC[domain] or (culture_options and dict(culture_options) != {"p": 0.5}):
+            fail("exact", owner, f"True only under impartial culture ({_IC[domain]!r}) or culture='preflib': each "
+                 "anonymous profile is weighted by its exact probability", culture_name,
                  hint="Use exact=False (Monte Carlo) for other cultures.")
-        yes, no, decided, manip, skipped, complete = _exact(rule_obj, n, m, k, params, limit)
+        yes, no, decided, manip, skipped, complete = _exact(rule_obj, n, m, k, params, limit, **dist)
         decided_mass = yes + no
         if complete and decided_mass == 0:
             fail("rule", owner, "a rule that accepts the enumerated profiles", rule_obj.id,
