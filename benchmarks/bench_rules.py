@@ -19,18 +19,21 @@ lottery within 1e-6).  Ratios are measured in the same run.
 * ``margins`` is the margin matrix itself (no rule), the yardstick of the issue.
 
 Run: ``python -m benchmarks.bench_rules`` (stores ``results/rules.json``);
-``--quick`` runs only the smallest size.
+``--quick`` runs only the smallest size; ``--rules irv,coombs --sizes 1000x100`` measures
+only those rules (ids as registered) and sizes, and merges the new rows into the stored
+results (replacing rows of the same rule, options and size, keeping all others).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing as mp
 import time
 
 import numpy as np
 
-from benchmarks._common import store, table
+from benchmarks._common import RESULTS, store, table
 
 SIZES = [(1_000, 5), (100_000, 5), (10_000, 20), (1_000, 100)]
 TIME_LIMIT = 60.0
@@ -204,12 +207,16 @@ class _Side:
 
 
 # ---------------------------------------------------------------------------- the benchmark
-def _tasks() -> tuple[list[dict], list[str]]:
+def _tasks(rules=None) -> tuple[list[dict], list[str]]:
     from mechanisms.social_choice import list_rules
 
     tasks = [{"rule": "margins", "options": {}, "module": None, "function": "Profile.margin_matrix", "note": ""}]
     missing = []
+    if rules is not None:
+        tasks = [t for t in tasks if t["rule"] in rules]
     for rule in list_rules(input_kind="ordinal"):
+        if rules is not None and rule.id not in rules:
+            continue
         if rule.id not in PEERS:
             missing.append(rule.id)
             continue
@@ -230,14 +237,17 @@ def _same(ours: dict, peer: dict) -> bool:
     return ours["winners"] == peer["winners"]
 
 
-def run(seed: int = 0, sizes=SIZES) -> tuple[list[dict], list[str]]:
-    tasks, missing = _tasks()
+def run(seed: int = 0, sizes=SIZES, rules=None) -> tuple[list[dict], list[str]]:
+    """Rows for ``sizes`` (a subset of :data:`SIZES`: the rankings of each size are the same as in a full run)."""
+    tasks, missing = _tasks(rules)
     rng = np.random.default_rng(seed)
     ours, peer = _Side("ours", tasks), _Side("pref_voting", tasks)
     rows = []
     try:
-        for n, m in sizes:
-            rankings = np.argsort(rng.random((n, m)), axis=1)
+        for n, m in SIZES:
+            rankings = np.argsort(rng.random((n, m)), axis=1)  # drawn for every size: same data when filtered
+            if (n, m) not in sizes:
+                continue
             ours.load(rankings)
             peer.load(rankings)
             for task in tasks:
@@ -276,8 +286,18 @@ def _fmt_ms(ms, status) -> str:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smallest size only (not stored)")
+    parser.add_argument("--rules", default=None, help="comma-separated rule ids (rows merged into the results)")
+    parser.add_argument("--sizes", default=None, help="comma-separated VOTERSxALTERNATIVES among the standard sizes")
     args = parser.parse_args(argv)
-    rows, missing = run(sizes=SIZES[:1] if args.quick else SIZES)
+    rules = None if args.rules is None else set(args.rules.split(","))
+    sizes = SIZES[:1] if args.quick else SIZES
+    if args.sizes is not None:
+        wanted = {tuple(int(v) for v in item.lower().split("x")) for item in args.sizes.split(",")}
+        unknown = wanted - set(SIZES)
+        if unknown:
+            parser.error(f"--sizes must be among {', '.join(f'{n}x{m}' for n, m in SIZES)}; got {sorted(unknown)}")
+        sizes = [size for size in SIZES if size in wanted]
+    rows, missing = run(sizes=sizes, rules=rules)
     print(table(rows, ["rule", "voters", "alternatives", "ours_ms", "pref_voting_ms", "speedup", "same_winners",
                        "ours_status", "pref_voting_status"]))
     if args.quick:
@@ -286,8 +306,22 @@ def main(argv=None) -> None:
              "included on both sides; best of up to 5 runs for calls under 1 s; each side in its own warmed-up "
              f"process; calls over {TIME_LIMIT:.0f} s stopped. Registered ordinal rules without a pref_voting "
              f"counterpart (not measured): {', '.join(missing) or 'none'}.")
+    if rules is not None or args.sizes is not None:
+        rows, notes = _merge(rows, notes)
     path = store("rules", rows, packages=("pref_voting", "numba"), notes=notes)
     print(f"stored {path.name}")
+
+
+def _merge(rows: list[dict], notes: str) -> tuple[list[dict], str]:
+    """The stored rows with the new ones in place of those of the same rule, options and size."""
+    path = RESULTS / "rules.json"
+    if not path.exists():
+        return rows, notes
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    new = {(r["rule"], r["voters"], r["alternatives"]): r for r in rows}
+    merged = [new.pop((r["rule"], r["voters"], r["alternatives"]), r) for r in stored["rows"]]
+    merged.extend(new.values())
+    return merged, stored.get("notes", notes)
 
 
 if __name__ == "__main__":

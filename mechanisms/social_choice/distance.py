@@ -52,7 +52,7 @@ def _solve(lp: LinearProgram, c, *, maximize: bool, owner: str, alternative: int
                            "elections, Theory of Computing Systems 36 (2003) 375-386.",
                            "N. Betzler, J. Guo and R. Niedermeier, Parameterized computational complexity of Dodgson "
                            "and Young elections, Information and Computation 208 (2010) 165-177."),
-               properties=("condorcet_consistent", "scores", "ranks"))
+               properties=("condorcet_consistent", "scores", "ranks"), report_limits={"max_alternatives": 20})
 def young(profile, *, condorcet="weak"):
     """Young: the fewest voters to remove so that an alternative becomes a Condorcet winner.
 
@@ -125,7 +125,7 @@ def young(profile, *, condorcet="weak"):
 @register_rule("dodgson", name="Dodgson", input_kind="ordinal", ballots="strict_complete", algorithms=("milp",),
                references=("C. L. Dodgson, A method of taking votes on more than two issues, Clarendon Press "
                            "(1876).", _BTT),
-               properties=("condorcet_consistent", "scores", "ranks"))
+               properties=("condorcet_consistent", "scores", "ranks"), report_limits={"max_alternatives": 20})
 def dodgson(profile):
     """Dodgson: the fewest adjacent swaps in the ballots that make an alternative the Condorcet winner.
 
@@ -181,10 +181,12 @@ def dodgson(profile):
             scores.append(0)
             continue
         p = pos[:, a]
-        movable = np.flatnonzero(p > 0)
-        # one variable per (ballot r, move length k), k = 1 .. p[r]
-        col_ballot = np.repeat(movable, p[movable])
-        col_k = np.concatenate([np.arange(1, p[r] + 1) for r in movable])
+        # one variable per (ballot r, move length k) such that the k-th alternative a passes on ballot r is a
+        # rival with a deficit: any other move is dominated by the shorter one that passes the same rivals
+        gap_all = p[:, None] - pos[:, rivals]  # (n_b, n_rivals): k that passes the rival, > 0 if it is above a
+        col_ballot, col_which = np.nonzero(gap_all > 0)
+        col_k = gap_all[col_ballot, col_which]
+        movable = np.unique(col_ballot)
         n_var = col_ballot.size
         lp = LinearProgram(n_var, lb=0.0, ub=weights[col_ballot].astype(np.float64),
                            integrality=np.ones(n_var, dtype=bool))

@@ -3,9 +3,13 @@
 **Elimination ties.** Multi-round rules default to *parallel-universe
 tie-breaking* (``elimination="parallel"``): when several alternatives tie for
 elimination, every choice is explored and the winners are all alternatives that
-win in some universe (Conitzer, Rognlie and Xia 2009).  The search is memoized
-on the set of remaining alternatives, so it visits each subset at most once
-(still exponential in the worst case: many exact ties among many alternatives).
+win in some universe (Conitzer, Rognlie and Xia 2009).  The search is depth
+first over sets of remaining alternatives: each set is expanded at most once,
+and a set made only of winners already found is not expanded (the pruning of
+J. Wang, S. Sikdar, T. Shepherd, Z. Zhao, C. Jiang and L. Xia, "Practical
+algorithms for multi-stage voting rules with parallel universes tiebreaking",
+AAAI 2019).  It is still exponential in the worst case (many exact ties
+among many alternatives: deciding a PUT winner is NP-hard).
 ``elimination="simultaneous"`` instead removes the whole tied set at once (and if
 that would remove everyone, they all win): pref_voting's default for
 ``instant_runoff``, ``coombs`` and ``baldwin``.
@@ -51,35 +55,58 @@ def _tally(rankings: np.ndarray, weights: np.ndarray, alive: np.ndarray, *, last
 
 
 def _explore(m: int, step: Callable[[np.ndarray], tuple[str, list]]) -> frozenset[int]:
-    """Winners over all branches of an elimination process, memoized on the remaining set.
+    """Winners over all branches of an elimination process (depth first, each remaining set visited once).
 
     ``step(alive)`` returns ``("done", winners)`` or ``("branch", [removal, ...])``
-    where each removal is a list of alternatives eliminated together.
+    where each removal is a list of alternatives eliminated together.  Only the
+    union of the winners matters, so a set of remaining alternatives is expanded
+    at most once, and not at all once every alternative in it is a known winner
+    (the winners reachable from a set are among its members).
     """
-    memo: dict[int, frozenset[int]] = {}
-    full = (1 << m) - 1
-
-    def alive_of(key: int) -> np.ndarray:
-        return np.array([(key >> a) & 1 for a in range(m)], dtype=bool)
-
-    def visit(key: int) -> frozenset[int]:
-        found = memo.get(key)
-        if found is not None:
-            return found
-        kind, payload = step(alive_of(key))
+    seen: set[int] = set()
+    winners: set[int] = set()
+    known = 0  # bitmask of the winners found so far
+    stack = [(1 << m) - 1]
+    bits = 1 << np.arange(m, dtype=object)
+    while stack:
+        key = stack.pop()
+        if key in seen or not key & ~known:
+            continue
+        seen.add(key)
+        alive = np.array([(key >> a) & 1 for a in range(m)], dtype=bool)
+        kind, payload = step(alive)
         if kind == "done":
-            result = frozenset(int(a) for a in payload)
-        else:
-            result = frozenset()
-            for removal in payload:
-                sub = key
-                for a in removal:
-                    sub &= ~(1 << int(a))
-                result = result | visit(sub)
-        memo[key] = result
-        return result
+            for a in payload:
+                winners.add(int(a))
+                known |= int(bits[int(a)])
+            continue
+        for removal in reversed(payload):
+            sub = key
+            for a in removal:
+                sub &= ~(1 << int(a))
+            if sub not in seen:
+                stack.append(sub)
+    return frozenset(winners)
 
-    return visit(full)
+
+def _safe_batch(tally: np.ndarray, alive: np.ndarray) -> np.ndarray | None:
+    """The largest set of lowest-tallied alternatives whose combined tally is below every other one's.
+
+    While any of them remains, each of them holds only ballots first held by one
+    of them (fewer than the next tally), and every other alternative holds at
+    least its own tally (tallies never fall): every elimination order removes
+    exactly this set first and reaches the same remaining set, so it can be
+    removed at once without changing the parallel-universe winners.  ``None``
+    when no proper subset qualifies.
+    """
+    ids = np.flatnonzero(alive)
+    t = tally[ids]
+    order = np.argsort(t, kind="stable")
+    st = t[order]
+    ok = np.flatnonzero(np.cumsum(st[:-1]) < st[1:])
+    if ok.size == 0:
+        return None
+    return ids[order[: ok[-1] + 1]]
 
 
 def _ties_step(alive: np.ndarray, losers: np.ndarray, mode: str, *, batch: bool = False):
@@ -101,7 +128,8 @@ def _check_elimination(elimination, owner):
                ballots="strict", algorithms=("bincount",),
                references=("T. Hare, A Treatise on the Election of Representatives, Parliamentary and Municipal, "
                            "Longman (1859).", _PUT),
-               aliases=("irv", "hare", "alternative_vote", "ranked_choice"), properties=("elimination",))
+               aliases=("irv", "hare", "alternative_vote", "ranked_choice"), properties=("elimination",),
+               report_limits={"max_alternatives": 20})
 def instant_runoff(profile, *, elimination="parallel"):
     """Instant runoff voting: repeatedly eliminate the alternative with the fewest first choices.
 
@@ -117,8 +145,10 @@ def instant_runoff(profile, *, elimination="parallel"):
     elimination : {"parallel", "simultaneous"}
         ``"parallel"`` (default): parallel-universe tie-breaking, the winners are the
         alternatives that win under *some* order of eliminating tied last-placed
-        alternatives.  Alternatives with no first choices at all are removed
-        together (every order removes them first, with no transfers).
+        alternatives.  The largest set of lowest-tallied alternatives whose
+        combined tally is below every other tally is removed at once (every
+        order removes exactly this set first, e.g. all alternatives with no
+        first choices).  Still exponential in the worst case.
         ``"simultaneous"``: all tied last-placed alternatives are removed at once; if
         that removes everyone left, they all win (pref_voting's ``instant_runoff``).
 
@@ -149,6 +179,10 @@ def instant_runoff(profile, *, elimination="parallel"):
         leader = np.flatnonzero(alive & (2 * t > total))
         if total > 0 and leader.size:
             return "done", leader
+        if mode == "parallel":
+            batch = _safe_batch(t, alive)
+            if batch is not None:
+                return "branch", [list(batch)]
         low = t[alive].min()
         losers = alive & (t == low)
         return _ties_step(alive, losers, mode, batch=(low == 0))
@@ -212,7 +246,8 @@ def plurality_with_runoff(profile):
 
 
 @register_rule("coombs", name="Coombs", input_kind="ordinal", ballots="strict_complete", algorithms=("bincount",),
-               references=("C. H. Coombs, A Theory of Data, Wiley (1964).", _PUT), properties=("elimination",))
+               references=("C. H. Coombs, A Theory of Data, Wiley (1964).", _PUT), properties=("elimination",),
+               report_limits={"max_alternatives": 20})
 def coombs(profile, *, elimination="parallel"):
     """Coombs: unless someone has a majority of first choices, eliminate the alternative ranked last most often.
 
