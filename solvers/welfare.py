@@ -11,11 +11,16 @@ gives voter ``i`` the expected utility ``s_i = (U @ p)_i``.
 * :func:`leximin_lottery` maximizes the sorted vector ``s`` lexicographically
   (a sequence of linear programs).
 
-Alternatives with identical utility columns (clones) are merged before solving
-and their probability is split equally afterwards, so the returned lottery
-treats clones alike.  The optimal *utility vector* of Nash welfare and leximin
-is unique; the optimal lottery need not be (then one optimal lottery is
-returned, the one the method reaches).
+The optimal *utility vector* of Nash welfare and leximin is unique, but the
+optimal lottery need not be (nor is the egalitarian optimum).  Every function
+returns the same canonical one: **the most even optimal lottery, leximin over
+probabilities** -- the lottery of the optimal face ``{p in simplex : U p >=
+optimal levels}`` whose sorted probability vector is lexicographically largest
+(a sequence of linear programs on one cached model; the optimal levels are
+relaxed by ``1e-12 * (1 + |level|)`` against rounding).  The leximin point of a
+convex set is unique, so the returned lottery is anonymous (independent of the
+order of voters) and neutral (relabelling alternatives relabels it), clones get
+equal shares, and alternatives outside every optimal lottery get exactly 0.
 
 Every result carries a :class:`WelfareCertificate` recomputed in numpy against
 the original matrix (simplex feasibility and the optimality conditions).
@@ -43,7 +48,8 @@ class WelfareCertificate(Certificate):
     Attributes
     ----------
     primal_residual : float
-        ``max(|sum p - 1|, max(-p))``.
+        ``max(|sum p - 1|, max(-p))``; egalitarian and leximin also the largest
+        shortfall of ``U @ p`` below the optimal levels (relative to ``1 + |level|``).
     dual_residual : float
         Nash welfare: ``max(0, max_j g_j / W - 1)`` with ``g = U.T @ (w / s)`` the
         gradient and ``W = sum w`` (the KKT condition is ``g_j <= W`` for every
@@ -124,6 +130,90 @@ def _finish(p, objective, cert, info, welfare, U, duals=None, levels=()):
                                    + ", ".join(f"{k}={v:.3g}" for k, v in cert.failures().items()))
     return WelfareResult(status, p, objective, duals or {}, cert, info, welfare=welfare, utilities=U @ p,
                          levels=tuple(levels))
+
+
+# ---------------------------------------------------------------------- canonical (most even) optimal lottery
+_FACE_RELAX = 1e-12     # optimal levels are relaxed by this much (relative) to form the optimal face
+_ZERO_PROB = 1e-9       # a smallest probability at most this is rounding: those alternatives get exactly 0
+
+
+def _most_even_lottery(U, floors):
+    """The leximin point of ``p`` over the optimal face ``{p in simplex : U p >= floors - relax}``.
+
+    ``relax = 1e-12 * (1 + |floors|)`` (loosened, up to ``1e-6``, if rounding makes the face
+    empty).  Maximize the smallest probability ``t``; every alternative whose row ``p_a >= t``
+    has a positive multiplier cannot get more in any optimal solution (complementary
+    slackness), so it is fixed at ``t``; repeat with the others.  When ``t <= 1e-9`` the
+    alternatives fixed are outside the (unrelaxed) face and get exactly 0.  One cached LP,
+    re-solved with new bounds, at most once per alternative (per relaxation).  The leximin point of a convex set is unique, so the result does
+    not depend on the order of voters or alternatives; alternatives outside every lottery of
+    the face get 0.  Returns ``(p, number of LPs)``; ``p`` is None if the face stays empty.
+    """
+    n, m = U.shape
+    floors = np.asarray(floors, dtype=np.float64)
+    lp = LinearProgram(m + 1, lb=np.append(np.zeros(m), -np.inf), ub=np.full(m + 1, np.inf))
+    lp.add_constraints("even", np.hstack([np.eye(m), -np.ones((m, 1))]), lower=np.zeros(m))
+    lp.add_constraints("face", np.hstack([U, np.zeros((n, 1))]),
+                       lower=floors - _FACE_RELAX * (1.0 + np.abs(floors)))
+    lp.add_constraints("simplex", np.append(np.ones(m), 0.0)[None, :], lower=[1.0], upper=[1.0])
+    cost = np.zeros(m + 1)
+    cost[m] = 1.0
+    relax = _FACE_RELAX
+    level = np.full(m, np.nan)
+    upper = np.full(m + 1, np.inf)
+    solves = 0
+    res = None
+    while np.isnan(level).any():
+        free = np.isnan(level)
+        lp.set_bounds("even", lower=np.where(free, 0.0, -np.inf))
+        fixed = np.nan_to_num(level, nan=0.0)
+        lp.set_variable_bounds(lb=np.append(np.where(free, 0.0, np.maximum(fixed - 1e-11, 0.0)), -np.inf),
+                               ub=upper)
+        res = lp.solve(cost, maximize=True, atol=1e-9)
+        solves += 1
+        if res.x is None:
+            if res.status is not Status.INFEASIBLE or relax >= 1e-6:
+                return None, solves
+            relax *= 100.0              # rounding: loosen the face and start again
+            lp.set_bounds("face", lower=floors - relax * (1.0 + np.abs(floors)))
+            level[:] = np.nan
+            upper[:] = np.inf
+            continue
+        t = float(res.x[m])
+        y = res.duals["even"][free]
+        free_idx = np.flatnonzero(free)
+        blocked = free_idx[y < -1e-9]
+        if blocked.size == 0:           # cannot happen (the multipliers sum to -1); guards against rounding
+            blocked = free_idx[[int(np.argmin(y))]]
+        if t <= _ZERO_PROB:
+            t = 0.0
+            upper[blocked] = 0.0
+        level[blocked] = t
+    p = np.maximum(np.asarray(res.x[:m]), 0.0)
+    return p / p.sum(), solves
+
+
+def _canonical(U, floors, p, *, candidates=None):
+    """The most even lottery of the face ``U q >= floors`` (voter types merged), else ``p`` with a note.
+
+    ``candidates`` (Nash welfare and leximin, whose face is ``{U q = floors}``): a mask of the
+    alternatives that may be positive in an optimal lottery; when the columns
+    ``[U; 1]`` of the candidates are linearly independent the face is the single point ``p``
+    and no LP is solved.  Returns ``(lottery, number of LPs, message, floor violation)``; the
+    violation ``max(floors - U @ lottery, 0)`` is the certificate's measure of optimality.
+    """
+    floors = np.asarray(floors, dtype=np.float64)
+    if candidates is not None:
+        cols = np.vstack([U[:, candidates], np.ones((1, int(candidates.sum())))])
+        if np.linalg.matrix_rank(cols) == cols.shape[1]:
+            return p, 0, "", float(np.max(floors - U @ p, initial=0.0))
+    _, first = np.unique(np.column_stack([U, floors]), axis=0, return_index=True)
+    q, solves = _most_even_lottery(U[first], floors[first])
+    message = ""
+    if q is None:  # pragma: no cover - the face contains p, so it is never empty
+        q, message = p, "the optimal face could not be solved again; one optimal lottery returned"
+    violation = float(np.max(np.asarray(floors) - U @ q, initial=0.0))
+    return q, solves, message, violation
 
 
 # ---------------------------------------------------------------------- Nash welfare
@@ -265,7 +355,9 @@ def nash_welfare_lottery(utilities, /, *, weights=None, algorithm: str = "newton
     Returns
     -------
     WelfareResult
-        ``x`` the lottery, ``objective`` the Nash welfare ``sum w log s``.
+        ``x`` the most even optimal lottery (leximin over probabilities among
+        the lotteries with the optimal utility vector; see the module
+        docstring), ``objective`` the Nash welfare ``sum w log s``.
 
     Notes
     -----
@@ -310,9 +402,13 @@ def nash_welfare_lottery(utilities, /, *, weights=None, algorithm: str = "newton
         q, iters = _nash_cvxpy(R, wk)
         solver = "cvxpy/exponential cone"
     p = _expand(q, group, sizes)
+    types = np.unique(Uk, axis=0)
+    s = Uk @ p
+    candidates = Uk.T @ (wk / s) >= wk.sum() * (1.0 - 1e-7)     # KKT: g_j < W forces p_j = 0 at the optimum
+    p, _, message, _ = _canonical(types, types @ p, p, candidates=candidates | (p > 0))
     objective, cert = _nash_certificate(Uk, wk, p, atol)
     info = SolverInfo(backend="numpy" if algorithm == "newton" else "cvxpy", solver=solver,
-                      time=time.perf_counter() - start, iterations=iters)
+                      time=time.perf_counter() - start, iterations=iters, message=message)
     return _finish(p, objective, cert, info, "nash", U)
 
 
@@ -360,8 +456,9 @@ def egalitarian_lottery(utilities, /, *, weights=None, atol: float = 1e-7) -> We
     Returns
     -------
     WelfareResult
-        ``x`` one optimal lottery (clones treated alike); ``objective`` the
-        maximin value; ``duals["voters"]`` the multipliers of ``s_i >= t``
+        ``x`` the most even optimal lottery (leximin over probabilities among
+        the lotteries giving every voter at least the maximin value; see the
+        module docstring); ``objective`` the maximin value; ``duals["voters"]`` the multipliers of ``s_i >= t``
         (``-duals`` is a distribution over the worst-off voters: the minimax
         "adversary"); ``duals["simplex"]``.
 
@@ -376,6 +473,12 @@ def egalitarian_lottery(utilities, /, *, weights=None, atol: float = 1e-7) -> We
     >>> res = egalitarian_lottery([[1.0, 0.0], [0.0, 3.0]])
     >>> res.x.round(9).tolist(), round(res.objective, 9)
     ([0.75, 0.25], 0.75)
+
+    A voter indifferent at 0 makes every lottery optimal; the most even one is returned,
+    whatever the order of the voters:
+
+    >>> egalitarian_lottery([[0.0, 1.0], [1.0, 0.0], [0.0, 0.0]]).x.round(9).tolist()
+    [0.5, 0.5]
     """
     owner = "egalitarian_lottery"
     start = time.perf_counter()
@@ -392,12 +495,17 @@ def egalitarian_lottery(utilities, /, *, weights=None, atol: float = 1e-7) -> We
                              welfare="egalitarian")
     p = _expand(np.maximum(res.x[:-1], 0.0), group, sizes)
     p /= p.sum()
+    level = float(res.x[-1])
+    p, _, message, short = _canonical(Uk, np.full(Uk.shape[0], level), p)
     s = Uk @ p
+    info = dataclasses.replace(info, time=time.perf_counter() - start,
+                               message="; ".join(x for x in (info.message, message) if x))
     duals_voters = np.zeros(U.shape[0])
     duals_voters[voters_kept] = res.duals["voters"]
     lc = res.certificate
-    cert = WelfareCertificate(atol=atol, primal_residual=_simplex_residual(p), dual_residual=lc.dual_residual,
-                              complementarity=lc.complementarity, duality_gap=lc.duality_gap)
+    cert = WelfareCertificate(atol=atol, primal_residual=max(_simplex_residual(p), short / (1.0 + abs(level))),
+                              dual_residual=lc.dual_residual, complementarity=lc.complementarity,
+                              duality_gap=lc.duality_gap)
     return _finish(p, float(s.min()), cert, info, "egalitarian", U,
                    duals={"voters": duals_voters, "simplex": res.duals["simplex"]})
 
@@ -415,7 +523,9 @@ def leximin_lottery(utilities, /, *, weights=None, atol: float = 1e-7) -> Welfar
     Returns
     -------
     WelfareResult
-        ``x`` a leximin-optimal lottery; ``objective`` its minimum expected
+        ``x`` the most even leximin-optimal lottery (leximin over
+        probabilities among the lotteries with the leximin utility vector;
+        see the module docstring); ``objective`` its minimum expected
         utility; ``levels`` the successive maximin values; ``utilities`` the
         (unique) leximin-optimal utility vector.
 
@@ -425,7 +535,7 @@ def leximin_lottery(utilities, /, *, weights=None, atol: float = 1e-7) -> Welfar
     ``t_1`` of the voters not yet fixed; every voter whose row has a positive
     multiplier is fixed at ``t_1`` (complementary slackness: no optimal lottery
     gives such a voter more); repeat until every voter is fixed.  At most one LP
-    per distinct voter type.  Fixed floors are relaxed by ``1e-10 * (1 + |t|)``
+    per distinct voter type.  Fixed floors are relaxed by ``1e-12 * (1 + |t|)``
     (more, up to ``1e-6``, if rounding makes a stage infeasible).
 
     References
@@ -466,7 +576,7 @@ def leximin_lottery(utilities, /, *, weights=None, atol: float = 1e-7) -> Welfar
     lp.add_constraints("simplex", np.concatenate([np.ones(m), np.zeros(1 + k)])[None, :], lower=[1.0], upper=[1.0])
     cost = np.zeros(m + 1 + k)
     cost[m] = 1.0
-    relax = 1e-10                       # floors sit this much (relative) below the levels they fix
+    relax = 1e-12                       # floors sit this much (relative) below the levels they fix
     while np.isnan(floors).any():
         free = np.isnan(floors)
         lp.set_variable_bounds(ub=np.concatenate([np.full(m, np.inf), [np.inf], np.where(free, 0.0, np.inf)]))
@@ -493,11 +603,13 @@ def leximin_lottery(utilities, /, *, weights=None, atol: float = 1e-7) -> Welfar
             s = R[free_idx] @ res.x[:m]
             blocked = free_idx[s <= t + 1e-9 * (1 + abs(t))]
         floors[blocked] = t
-    res = dataclasses.replace(res, x=np.asarray(res.x)[:m + 1])
-    q = np.maximum(res.x[:-1], 0.0)
+    q = np.maximum(np.asarray(res.x)[:m], 0.0)
     p = _expand(q, group, sizes)
     p /= p.sum()
-    cert = WelfareCertificate(atol=atol, primal_residual=_simplex_residual(p), **worst)
+    optimal = types @ p                 # the (unique) leximin utility vector, one entry per voter type
+    p, solves, message, short = _canonical(types, optimal, p, candidates=np.ones(types.shape[1], dtype=bool))
+    short /= 1.0 + float(np.max(np.abs(optimal)))
+    cert = WelfareCertificate(atol=atol, primal_residual=max(_simplex_residual(p), short), **worst)
     info = SolverInfo(backend=res.info.backend, solver="leximin LPs", time=time.perf_counter() - start,
-                      iterations=iterations)
+                      iterations=iterations + solves, message=message)
     return _finish(p, float((Uk @ p).min()), cert, info, "leximin", U, levels=levels)

@@ -28,10 +28,12 @@ Conventions stated in each docstring:
   indifferent between all alternatives;
 * the Nash rules need nonnegative utilities (``normalize="range"`` makes them so);
 * the optimal *expected utilities* of ``nash_welfare`` and ``leximin`` are unique,
-  but the optimal lottery need not be (nor is ``egalitarian``'s optimum): one
-  optimal lottery is returned (clones get equal shares), and which one can depend
-  on the order of voters and alternatives, so these lottery rules are neutral and
-  anonymous in their expected utilities, not always in their lotteries.
+  but the optimal lottery need not be (nor is ``egalitarian``'s optimum): the
+  lottery rules return the most even optimal lottery -- leximin over
+  probabilities among the optimal lotteries (:mod:`solvers.welfare`).  It is
+  unique, so these rules are anonymous and neutral in their lotteries, clones get
+  equal shares, and an alternative is a winner exactly when some optimal lottery
+  gives it positive probability.
 """
 
 from __future__ import annotations
@@ -148,8 +150,9 @@ def nash_welfare(profile, *, normalize="none", algorithm="newton"):
     A concave program solved by :func:`solvers.welfare.nash_welfare_lottery`
     (active-set Newton on the simplex, KKT re-checked in numpy; ``algorithm="cvxpy"``
     uses the exponential cone instead).  Voters with zero utility for every
-    alternative are left out.  ``lottery`` is an optimal lottery (clones get equal
-    shares); ``winners`` its support.  For dichotomous (0/1) utilities this is the
+    alternative are left out.  ``lottery`` is the most even optimal lottery (leximin
+    over probabilities among the optimal ones; anonymous and neutral); ``winners`` its
+    support.  For dichotomous (0/1) utilities this is the
     Nash rule of Bogomolnaia, Moulin and Stong, which is proportional: a group of
     voters who approve only a common alternative gets probability at least their share.
 
@@ -190,8 +193,10 @@ def egalitarian(profile, *, normalize="none"):
     -----
     A linear program (HiGHS through :func:`solvers.welfare.egalitarian_lottery`,
     certified by its duals).  Weights do not matter (a minimum).  The optimal
-    lottery is often not unique; one optimal lottery is returned (use ``leximin``
-    for a refinement that is Pareto efficient).  ``winners`` is its support.
+    lottery is often not unique; the most even one is returned (leximin over
+    probabilities among the maximin-optimal lotteries, so the rule is anonymous and
+    neutral; use ``leximin`` for a refinement that is Pareto efficient).  ``winners``
+    is its support.
 
     References
     ----------
@@ -228,8 +233,10 @@ def leximin(profile, *, normalize="none"):
     A sequence of linear programs (:func:`solvers.welfare.leximin_lottery`): maximize
     the minimum, fix the voters who cannot get more, maximize the minimum of the
     others, and so on.  The leximin expected-utility vector is unique; the lottery
-    need not be.  Weights do not matter (copies of a voter are treated alike by the
-    procedure).  ``winners`` is the support of the lottery.
+    need not be, and the most even one is returned (leximin over probabilities among
+    the leximin-optimal lotteries; anonymous and neutral).  Weights do not matter
+    (copies of a voter are treated alike by the procedure).  ``winners`` is the
+    support of the lottery.
 
     References
     ----------
@@ -251,6 +258,17 @@ def leximin(profile, *, normalize="none"):
 
 
 # ---------------------------------------------------------------------- deterministic rules
+def _everyone_ties(m) -> Outcome:
+    """The outcome on a profile without voters: every alternative wins, all tied."""
+    return Outcome(winners=range(m), ranking=(tuple(range(m)),), scores=np.zeros(m))
+
+
+def _ranked_outcome(keys, scores) -> Outcome:
+    """Rank by ``keys`` (higher is better, equal keys tie); the top group wins."""
+    ranking = ranking_from_keys(keys)
+    return Outcome(winners=ranking[0], ranking=ranking, scores=scores)
+
+
 def _exact_sum(U, w, a) -> Fraction:
     return sum((int(wi) * Fraction(float(u)) for wi, u in zip(w, U[:, a])), Fraction(0))
 
@@ -290,11 +308,10 @@ def utilitarian(profile, *, normalize="none"):
     U, w = _utilities(profile, normalize, owner)
     m = profile.n_alternatives
     if U.shape[0] == 0:
-        return Outcome(winners=range(m), ranking=(tuple(range(m)),), scores=np.zeros(m))
+        return _everyone_ties(m)
     sums = w.astype(np.float64) @ U
     keys = _exact_groups(sums, lambda a: _exact_sum(U, w, a))
-    ranking = ranking_from_keys(keys)
-    return Outcome(winners=ranking[0], ranking=ranking, scores=sums)
+    return _ranked_outcome(keys, sums)
 
 
 def _nash_key(U, w, a):
@@ -352,7 +369,7 @@ def nash_welfare_pure(profile, *, normalize="none"):
     _require_nonnegative(U, owner)
     m = profile.n_alternatives
     if U.shape[0] == 0:
-        return Outcome(winners=range(m), ranking=(tuple(range(m)),), scores=np.zeros(m))
+        return _everyone_ties(m)
     keys_raw = [_nash_key(U, w, a) for a in range(m)]
     total = int(w.sum())
     with np.errstate(divide="ignore"):
@@ -364,8 +381,7 @@ def nash_welfare_pure(profile, *, normalize="none"):
         for a, k in zip(members, sub):
             keys.append((a, (count,) + k))
     key_of = dict(keys)
-    ranking = ranking_from_keys([key_of[a] for a in range(m)])
-    return Outcome(winners=ranking[0], ranking=ranking, scores=scores)
+    return _ranked_outcome([key_of[a] for a in range(m)], scores)
 
 
 @register_rule("egalitarian_pure", name="Egalitarian (maximin, deterministic)", input_kind="utility",
@@ -397,10 +413,9 @@ def egalitarian_pure(profile, *, normalize="none"):
     U, w = _utilities(profile, normalize, owner)
     m = profile.n_alternatives
     if U.shape[0] == 0:
-        return Outcome(winners=range(m), ranking=(tuple(range(m)),), scores=np.zeros(m))
+        return _everyone_ties(m)
     scores = U.min(axis=0)
-    ranking = ranking_from_keys([float(v) for v in scores])
-    return Outcome(winners=ranking[0], ranking=ranking, scores=scores)
+    return _ranked_outcome([float(v) for v in scores], scores)
 
 
 @register_rule("leximin_pure", name="Leximin (deterministic)", input_kind="utility", algorithms=("exact",),
@@ -432,7 +447,7 @@ def leximin_pure(profile, *, normalize="none"):
     U, w = _utilities(profile, normalize, owner)
     m = profile.n_alternatives
     if U.shape[0] == 0:
-        return Outcome(winners=range(m), ranking=(tuple(range(m)),), scores=np.zeros(m))
+        return _everyone_ties(m)
     expanded = np.repeat(U, w, axis=0) if int(w.sum()) <= 1_000_000 else None
     if expanded is None:  # pragma: no cover - enormous weights: sort values with multiplicities
         keys = []
@@ -441,6 +456,5 @@ def leximin_pure(profile, *, normalize="none"):
             keys.append(tuple(v for i in order for v in [float(U[i, a])] * int(w[i])))
     else:
         keys = [tuple(np.sort(expanded[:, a]).tolist()) for a in range(m)]
-    ranking = ranking_from_keys(keys)
-    return Outcome(winners=ranking[0], ranking=ranking, scores=U.min(axis=0))
+    return _ranked_outcome(keys, U.min(axis=0))
 
