@@ -51,6 +51,7 @@ import numpy as np
 from .lp import LinearProgram
 from .result import Certificate, Result, SolverInfo, Status, readonly
 from .validation import check_array, check_bool, check_option, check_real, fail
+from .welfare import _most_even_lottery
 
 __all__ = ["GameCertificate", "LotteryResult", "LotteryBatch", "maximal_lottery"]
 
@@ -500,7 +501,7 @@ def _essential(M: np.ndarray, p: np.ndarray, unique: bool, atol: float, backend:
 
 # --------------------------------------------------------------------------- public entry point
 def maximal_lottery(margins, /, *, method: str = "auto", atol: float = 1e-9, backend: str = "auto",
-                    essential: bool = False):
+                    essential: bool = False, canonical: bool = False):
     """Maximal lottery of a margin matrix, or of each of a batch of margin matrices.
 
     Parameters
@@ -524,6 +525,13 @@ def maximal_lottery(margins, /, *, method: str = "auto", atol: float = 1e-9, bac
         alternative with positive probability in *some* maximal lottery (the
         support of the lottery when it is unique; otherwise one LP per tight
         alternative not yet covered).
+    canonical : bool
+        Where the maximal lottery is not unique, return the *most even* one: the
+        leximin point of the probabilities over the polytope of maximal lotteries
+        (maximize the smallest probability, fix what cannot rise, repeat).  It is
+        unique, so it commutes with renaming alternatives and reordering voters;
+        the default returns the vertex the solver found.  Instances with a unique
+        maximal lottery are unchanged.
 
     Returns
     -------
@@ -582,6 +590,7 @@ def maximal_lottery(margins, /, *, method: str = "auto", atol: float = 1e-9, bac
     t0 = time.perf_counter()
     method = check_option(method, "method", _OWNER, _METHODS)
     essential = check_bool(essential, "essential", _OWNER)
+    canonical = check_bool(canonical, "canonical", _OWNER)
     atol = check_real(atol, "atol", _OWNER, low=0.0, low_open=True)
     arr = check_array(margins, "margins", _OWNER, min_size=1)
     if arr.ndim < 2 or arr.shape[-1] != arr.shape[-2]:
@@ -664,6 +673,12 @@ def maximal_lottery(margins, /, *, method: str = "auto", atol: float = 1e-9, bac
     undecided = np.flatnonzero(done & ~decided)
     if undecided.size:
         unique[undecided] = _unique_many(M[undecided], P[undecided], atol, backend_name)
+
+    if canonical:  # the leximin point of the face {p in simplex : p @ M >= 0}
+        for i in np.flatnonzero(done & ~unique):
+            p, _ = _most_even_lottery(M[i].T / big[i], np.zeros(m))
+            if p is not None:
+                P[i] = p
 
     ess = np.zeros((N, m), dtype=bool)
     if essential:

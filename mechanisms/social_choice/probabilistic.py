@@ -57,8 +57,10 @@ def maximal_lottery(profile, *, atol=1e-9, algorithm="auto"):
     Notes
     -----
     The maximal lottery is unique when the number of voters is odd and ballots
-    are strict (no zero margins), but not in general.  ``lottery`` is then *one*
-    maximal lottery (a vertex of their polytope, the one the solver found), and
+    are strict (no zero margins), but not in general.  ``lottery`` is then the
+    *most even* maximal lottery (the leximin point of the probabilities over their
+    polytope: unique, so it does not depend on how alternatives or voters are
+    ordered), and
     ``winners`` is the *essential set*: every alternative with positive
     probability in some maximal lottery (Dutta and Laslier 1999), which does not
     depend on that choice.  When it is unique, ``winners`` is the support of
@@ -86,7 +88,8 @@ def maximal_lottery(profile, *, atol=1e-9, algorithm="auto"):
     ([0.333333, 0.333333, 0.333333], (0, 1, 2))
     """
     atol = check_real(atol, "atol", "maximal_lottery", low=0.0, low_open=True)
-    res = _maximal_lottery(profile.margin_matrix(), method=algorithm, atol=atol, essential=True).raise_for_status()
+    res = _maximal_lottery(profile.margin_matrix(), method=algorithm, atol=atol, essential=True,
+                           canonical=True).raise_for_status()
     return Outcome(winners=res.essential, lottery=np.asarray(res.lottery))
 
 
