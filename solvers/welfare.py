@@ -58,7 +58,9 @@ class WelfareCertificate(Certificate):
         Nash welfare: ``max_j p_j |g_j / W - 1|``; LPs: the LP's complementarity.
     duality_gap : float
         Nash welfare: the concavity bound ``max_j g_j - W`` on ``f* - f(p)``,
-        relative to ``1 + |f(p)|``; LPs: the LP's relative duality gap.
+        relative to ``1 + |f(p)|`` with ``f`` computed on the rows scaled to
+        maximum 1 (so the residuals do not depend on each voter's scale); LPs:
+        the LP's relative duality gap.
     """
 
     primal_residual: float = 0.0
@@ -231,7 +233,15 @@ def _nash_certificate(U, w, p, atol):
 
 
 def _nash_newton(U, w, atol, max_iter):
-    """Active-set Newton on the simplex with Frank-Wolfe insertions. Returns (p, iterations)."""
+    """Projected Newton on the simplex with Frank-Wolfe insertions. Returns (p, iterations).
+
+    Every quantity the iteration tests is invariant to scaling a row of ``U`` (the gradient
+    ``g = U.T @ (w / s)``, the Hessian ``U.T diag(w / s**2) U`` and ``p . g = W``), so the
+    tolerances are relative to ``W = sum w``.  Coordinates of the support that are nearly 0 and
+    whose gradient pushes them out (``g_j < W``) are taken out of the Newton system and sent to
+    0 along the step (Bertsekas' projected Newton); otherwise a Newton direction that drives a
+    tiny coordinate negative is clipped at once and the step lengths collapse ("jamming").
+    """
     n, m = U.shape
     W = float(w.sum())
     p = np.full(m, 1.0 / m)
@@ -247,10 +257,10 @@ def _nash_newton(U, w, atol, max_iter):
     for it in range(1, max_iter + 1):
         s = U @ p
         g = U.T @ (w / s)
+        rel = g / W - 1.0
         support = p > 0
-        gs = g[support]
-        face_ok = float(np.max(np.abs(gs / W - 1.0), initial=0.0)) <= atol
-        if face_ok:
+        face = float(np.max(np.abs(rel[support]), initial=0.0))
+        if face <= atol:
             j = int(np.argmax(np.where(support, -np.inf, g))) if (~support).any() else -1
             if j < 0 or g[j] <= W * (1.0 + atol):
                 break
@@ -262,46 +272,70 @@ def _nash_newton(U, w, atol, max_iter):
                 break
             p = q
             continue
-        idx = np.flatnonzero(support)
-        Us = U[:, idx]
-        h = w / s ** 2
-        H = (Us * h[:, None]).T @ Us                    # = -Hessian on the face (PSD)
-        k = idx.size
-        K = np.zeros((k + 1, k + 1))
-        K[:k, :k] = H + 1e-14 * np.trace(H) / k * np.eye(k)
-        K[:k, k] = 1.0
-        K[k, :k] = 1.0
-        rhs = np.append(gs, 0.0)
-        sol = np.linalg.lstsq(K, rhs, rcond=1e-15)[0]
-        d = np.zeros(m)
-        d[idx] = sol[:k]
-        d[idx] -= d[idx].mean()
-        slope = float(g @ d)
-        if not slope > 0:                               # numerically flat: use a projected gradient
-            d = np.zeros(m)
-            d[idx] = gs - gs.mean()
-            slope = float(g @ d)
-            if not slope > 0:
+        # Bertsekas' epsilon-active set: nearly-zero coordinates that the gradient pushes out
+        eps = min(1e-3, face)
+        leaving = support & (p <= eps) & (rel < 0)
+        step = None
+        for drop in ((leaving, np.zeros(m, dtype=bool)) if leaving.any() and not leaving[support].all()
+                     else (np.zeros(m, dtype=bool),)):
+            d = _newton_direction(U, w, s, g, support & ~drop, p, drop)
+            if d is None:
+                continue
+            step = _arc_search(f_of, p, d, g, f, face < 1e-6)
+            if step is not None:
                 break
-        near = float(np.max(np.abs(gs / W - 1.0))) < 1e-6
-        # search along the projection arc: clip negative coordinates (several may leave the support at once)
-        t = 1.0
-        while True:
-            trial = np.maximum(p + t * d, 0.0)
-            trial /= trial.sum()
-            f_new = f_of(trial)
-            gain = float(g @ (trial - p))
-            # close to the optimum the gain is below the float resolution of f: take full Newton steps
-            if (t == 1.0 and near and np.isfinite(f_new)) or (gain > 0 and f_new >= f + 1e-4 * gain):
-                break
-            t *= 0.5
-            if t < 1e-14:
-                trial, f_new = p, f
-                break
-        if trial is p:
+        if step is None:
             break
-        p, f = trial, f_new
+        p, f = step
     return p, it
+
+
+def _newton_direction(U, w, s, g, free, p, drop):
+    """Newton step on the face of ``free``, the ``drop`` coordinates sent to 0; None if not ascent."""
+    m = p.size
+    idx = np.flatnonzero(free)
+    d = np.zeros(m)
+    d[drop] = -p[drop]
+    k = idx.size
+    if k == 0:
+        return None
+    Us = U[:, idx]
+    h = w / s ** 2
+    H = (Us * h[:, None]).T @ Us                    # = -Hessian on the face (PSD)
+    K = np.zeros((k + 1, k + 1))
+    K[:k, :k] = H + 1e-14 * np.trace(H) / k * np.eye(k)
+    K[:k, k] = 1.0
+    K[k, :k] = 1.0
+    shift = float(p[drop].sum())
+    cross = (Us * h[:, None]).T @ (U[:, drop] @ p[drop]) if shift > 0 else 0.0
+    rhs = np.append(g[idx] + cross, shift)          # H_FF d_F + mu = g_F - H_FD d_D,  sum d_F = sum p_D
+    sol = np.linalg.lstsq(K, rhs, rcond=1e-15)[0]
+    d[idx] = sol[:k]
+    d[idx] += (shift - d[idx].sum()) / k            # exact conservation of probability
+    if float(g @ d) > 0:
+        return d
+    d = np.zeros(m)                                 # numerically flat: a projected gradient
+    gs = g[free | drop]
+    d[free | drop] = gs - gs.mean()
+    return d if float(g @ d) > 0 else None
+
+
+def _arc_search(f_of, p, d, g, f, near):
+    """Armijo search along the projection arc ``t -> P(p + t d)``; ``(p, f)`` or None.
+
+    Negative coordinates are clipped (several may leave the support at once).  Close to the
+    optimum the gain is below the float resolution of ``f``: full Newton steps are taken.
+    """
+    t = 1.0
+    while t >= 1e-14:
+        trial = np.maximum(p + t * d, 0.0)
+        trial /= trial.sum()
+        f_new = f_of(trial)
+        gain = float(g @ (trial - p))
+        if (t == 1.0 and near and np.isfinite(f_new)) or (gain > 0 and f_new >= f + 1e-4 * gain):
+            return trial, f_new
+        t *= 0.5
+    return None
 
 
 def _line_max(f_of, p, d, t_hi, f0, w, U):
@@ -363,7 +397,12 @@ def nash_welfare_lottery(utilities, /, *, weights=None, algorithm: str = "newton
     -----
     Optimality (KKT): with ``g = U.T @ (w / s)``, ``g_j <= W`` for every
     alternative, with equality on the support of ``p``; this is re-checked in
-    numpy and ``max_j g_j - W`` bounds the suboptimality (concavity).  This
+    numpy and ``max_j g_j - W`` bounds the suboptimality (concavity).  Scaling
+    a voter's row by ``c > 0`` adds the constant ``w_i log c`` to the objective
+    and leaves ``g`` and the optimal lotteries unchanged, so the program is
+    solved (and re-checked) on the rows scaled to maximum 1.  The Newton
+    iteration takes nearly-zero coordinates whose gradient pushes them out of
+    the support out of the Newton system (Bertsekas' projected Newton [4]_).  This
     lottery is the *Nash* rule of Bogomolnaia, Moulin and Stong (2005) for
     dichotomous preferences and the "fair mixing" Nash solution of Aziz et al.
 
@@ -374,6 +413,8 @@ def nash_welfare_lottery(utilities, /, *, weights=None, algorithm: str = "newton
     .. [2] H. Aziz, A. Bogomolnaia and H. Moulin, "Fair mixing: the case of
        dichotomous preferences", *ACM Trans. Econ. Comput.* 8 (2020) 18:1-18:27.
     .. [3] J. F. Nash, "The bargaining problem", *Econometrica* 18 (1950) 155-162.
+    .. [4] D. P. Bertsekas, "Projected Newton methods for optimization problems
+       with simple constraints", *SIAM J. Control Optim.* 20 (1982) 221-246.
 
     Examples
     --------
@@ -394,7 +435,10 @@ def nash_welfare_lottery(utilities, /, *, weights=None, algorithm: str = "newton
         fail("utilities", owner, "positive somewhere for at least one voter of positive weight", U,
              hint="Every lottery gives every voter utility 0: Nash welfare is -inf everywhere.")
     Uk, wk = U[keep], w[keep]
-    R, group, sizes = _clones(Uk)
+    # the optimal lotteries are invariant to scaling a voter's row by c > 0 (log c is a constant):
+    # solve on rows scaled to max 1, so that every tolerance below is relative to each voter's scale
+    Us = Uk / Uk.max(axis=1, keepdims=True)
+    R, group, sizes = _clones(Us)
     if algorithm == "newton":
         q, iters = _nash_newton(R, wk, atol * 0.01, max_iter)
         solver = "active-set newton"
@@ -402,11 +446,14 @@ def nash_welfare_lottery(utilities, /, *, weights=None, algorithm: str = "newton
         q, iters = _nash_cvxpy(R, wk)
         solver = "cvxpy/exponential cone"
     p = _expand(q, group, sizes)
-    types = np.unique(Uk, axis=0)
-    s = Uk @ p
-    candidates = Uk.T @ (wk / s) >= wk.sum() * (1.0 - 1e-7)     # KKT: g_j < W forces p_j = 0 at the optimum
+    types = np.unique(Us, axis=0)
+    s = Us @ p
+    candidates = Us.T @ (wk / s) >= wk.sum() * (1.0 - 1e-7)     # KKT: g_j < W forces p_j = 0 at the optimum
     p, _, message, _ = _canonical(types, types @ p, p, candidates=candidates | (p > 0))
-    objective, cert = _nash_certificate(Uk, wk, p, atol)
+    # KKT re-check on the scaled rows: g, W and the residuals are invariant to the scaling, and
+    # subnormal or huge rows would overflow ``w / s``; the objective is shifted back exactly
+    objective, cert = _nash_certificate(Us, wk, p, atol)
+    objective += float(wk @ np.log(Uk.max(axis=1)))
     info = SolverInfo(backend="numpy" if algorithm == "newton" else "cvxpy", solver=solver,
                       time=time.perf_counter() - start, iterations=iters, message=message)
     return _finish(p, objective, cert, info, "nash", U)
