@@ -316,7 +316,7 @@ class LinearProgram:
         return Model(A, lo, hi, self._lb.copy(), self._ub.copy(), self._integrality.copy(), names, slices)
 
     def solve(self, c, *, maximize: bool = False, backend: str = "auto", atol: float = 1e-7,
-              time_limit: float | None = None, options: Mapping | None = None) -> LPResult:
+              time_limit: float | None = None, options: Mapping | None = None, start=None) -> LPResult:
         """Solve with objective ``c``.
 
         Parameters
@@ -331,16 +331,29 @@ class LinearProgram:
             Seconds; reaching it gives ``Status.TIME_LIMIT``.
         options : mapping, optional
             Backend-specific settings (see the module docstring).
+        start : array of shape (n_variables,), optional
+            A primal solution to start from (for a MILP, an incumbent that lets
+            branch and bound prune from the first node).  Only the ``"highs"``
+            backend uses it (``Highs.setSolution``); HiGHS checks it and drops
+            it when it is infeasible, so a bad start costs nothing but the
+            check.  The ``"scipy"`` and ``"cvxpy"`` backends ignore it.
 
         Returns
         -------
         LPResult
             Never raises on infeasibility, unboundedness or limits: those are statuses.
+
+        Examples
+        --------
+        >>> lp = LinearProgram(2, ub=[3.0, 3.0], integrality=[True, True])
+        >>> lp.add_constraints("capacity", [[2.0, 2.0]], upper=[5.0])
+        >>> lp.solve([1.0, 1.0], maximize=True, start=[1.0, 1.0]).objective
+        2.0
         """
         return self._solve(c, maximize=maximize, backend=backend, atol=atol, time_limit=time_limit,
-                           options=options, owner=f"{self._owner}.solve")
+                           options=options, owner=f"{self._owner}.solve", start=start)
 
-    def _solve(self, c, *, maximize, backend, atol, time_limit, options, owner) -> LPResult:
+    def _solve(self, c, *, maximize, backend, atol, time_limit, options, owner, start=None) -> LPResult:
         c = np.array(check_array(c, "c", owner, shape=(self.n_variables,)), dtype=np.float64)
         maximize = check_bool(maximize, "maximize", owner)
         name, module = get_backend(backend, owner)
@@ -350,14 +363,17 @@ class LinearProgram:
         if options is not None and (not isinstance(options, Mapping)
                                     or not all(isinstance(k, str) for k in options)):
             fail("options", owner, "None or a mapping from option names (str) to values", options)
+        if start is not None:
+            start = np.array(check_array(start, "start", owner, shape=(self.n_variables,)), dtype=np.float64)
         model = self._model()
         if np.any(model.row_lower > model.row_upper) or np.any(model.col_lower > model.col_upper):
             info = SolverInfo(backend=name, solver="bounds check", time=0.0,
                               message="a lower bound exceeds its upper bound")
             return LPResult(Status.INFEASIBLE, None, float("nan"), {}, LPCertificate(atol=atol), info)
         start = time.perf_counter()
+        extra = {"start": start} if start is not None and name == "highs" else {}
         raw, cache = module.solve(model, c, maximize=maximize, time_limit=time_limit, atol=atol,
-                                  options=options, cache=self._caches.get(name), owner=owner)
+                                  options=options, cache=self._caches.get(name), owner=owner, **extra)
         elapsed = time.perf_counter() - start
         if cache is None:
             self._caches.pop(name, None)

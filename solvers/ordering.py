@@ -28,10 +28,16 @@ How it is solved (:func:`linear_ordering`):
    transitivity rows ``0 <= x_ab + x_bc - x_ac <= 1`` added *lazily*: solve
    the LP relaxation, add the violated triangles, re-solve (HiGHS keeps its
    basis), until none is violated.  If the LP optimum is integral, or equals
-   the score of a heuristic ranking (Borda order improved by insertion local
-   search), that ranking is optimal, certified by the LP bound.  Otherwise the
-   same rows go to HiGHS's branch and bound (``mip_rel_gap = 0``), again adding
-   violated triangles lazily.
+   the score of a heuristic ranking (Borda order improved by iterated insertion
+   local search, or the LP's fractional wins improved by local search), that ranking is optimal, certified by
+   the LP bound.  Otherwise the search goes on (until it reaches the LP bound
+   or stalls), the LP's reduced costs fix every pair whose flip
+   would cost more than the gap to the heuristic (no optimal ranking is cut
+   off), and HiGHS's branch and bound (``mip_rel_gap = 0``, the heuristic
+   ranking handed over as its starting incumbent) solves the rest,
+   again adding violated triangles lazily; an intermediate solution that
+   breaks a triangle still bounds the optimum, and is repaired into a ranking
+   that may reach that bound.
 4. *All optimal rankings* (``all_optimal=True``): from the dynamic program for
    small components; for large ones by *no-good cuts*: fix the objective at its
    optimum and re-solve the MILP, each time excluding the rankings found, until
@@ -54,7 +60,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .lp import LinearProgram
-from .result import Certificate, Result, SolverInfo, Status, readonly
+from .result import Certificate, Result, SolverInfo, Status
 from .validation import check_array, check_bool, check_int, check_option, check_real, fail
 
 __all__ = ["OrderingCertificate", "OrderingResult", "linear_ordering", "kemeny_rankings", "slater_rankings",
@@ -65,6 +71,15 @@ _METHODS = ("auto", "dp", "milp")
 DP_MAX = 16
 #: hard cap of the dynamic program (memory ~ 2**k * k numbers)
 DP_LIMIT = 18
+#: before branch and bound, add every triangle touching a free pair when there are at most this many
+TOUCHING_MAX = 200_000
+#: iterations of the iterated local search that seeds a MILP block (a near-optimal incumbent makes the
+#: reduced-cost fixing before branch and bound far stronger)
+ILS_ITERS = 300
+#: after the LP relaxation, when its bound is not reached: at most this many more rounds, stopping at the
+#: bound or after ILS_STALL rounds without improvement
+ILS_MORE = 6000
+ILS_STALL = 2000
 
 
 def _milp_options(backend: str, abs_gap: float) -> dict:
@@ -248,26 +263,67 @@ def _dp(W: np.ndarray, exact: bool, tol: float, want_all: bool, cap: int):
 
 # --------------------------------------------------------------------------- heuristic
 def _local_search(K: np.ndarray, order: np.ndarray, tol: float) -> np.ndarray:
-    """Insertion local search on ``sum K[r_i, r_j] (i < j)``: move one alternative while it gains."""
-    r = list(int(a) for a in order)
-    k = len(r)
-    improved = True
-    sweeps = 0
-    while improved and sweeps < 100 * k:
-        improved = False
-        sweeps += 1
-        for e in list(r):
-            i = r.index(e)
-            rest = r[:i] + r[i + 1:]
-            ke = K[e, rest]  # gain of e above each other element
-            # placing e at position j of rest: e above rest[j:], below rest[:j]
-            # score(j) = sum_{t >= j} K[e, rest_t] + const  =>  suffix sums
-            suffix = np.concatenate([np.cumsum(ke[::-1])[::-1], [0.0]])
-            j = int(np.argmax(suffix))
-            if suffix[j] > suffix[i] + tol:
-                r = rest[:j] + [e] + rest[j:]
-                improved = True
-    return np.array(r, dtype=np.int64)
+    """Insertion local search on ``sum K[r_i, r_j] (i < j)`` (``K`` antisymmetric): best move while it gains.
+
+    All ``k * k`` insertion gains come from one cumulative sum: moving the
+    element at position ``i`` to ``j > i`` gains ``-2 sum_{i < t <= j} P[i, t]``
+    and to ``j < i`` gains ``2 sum_{j <= t < i} P[i, t]`` with ``P = K[r][:, r]``.
+    """
+    r = np.asarray(order, dtype=np.int64).copy()
+    k = r.size
+    if k < 2:
+        return r
+    idx = np.arange(k)
+    later = idx[None, :] > idx[:, None]
+    earlier = idx[None, :] < idx[:, None]
+    for _ in range(100 * k * k):
+        P = K[np.ix_(r, r)]
+        C = np.cumsum(P, axis=1)  # C[i, j] = sum_{t <= j} P[i, t]
+        Ci = C[idx, idx][:, None]
+        before = C - P  # sum_{t < j} P[i, t]
+        G = np.where(later, -2.0 * (C - Ci), np.where(earlier, 2.0 * (Ci - P[idx, idx][:, None] - before), 0.0))
+        i, j = divmod(int(np.argmax(G)), k)
+        if G[i, j] <= tol:
+            break
+        e = r[i]
+        r = np.insert(np.delete(r, i), j, e)
+    return r
+
+
+def _iterated_search(K: np.ndarray, order: np.ndarray, tol: float, iters: int, target: float | None = None,
+                     stall: int | None = None) -> np.ndarray:
+    """Iterated local search: perturb by three random insertions, re-optimize, keep if not worse.
+
+    Stops after ``iters`` rounds, as soon as the score ``sum_{i<j} K[r_i, r_j]``
+    reaches ``target``, or after ``stall`` rounds without a better ranking.
+    Deterministic (a fixed generator seed), so repeated calls give the same ranking.
+    """
+    rng = np.random.default_rng(0)
+    r = _local_search(K, order, tol)
+    k = r.size
+    if k < 3:
+        return r
+    iu, ju = np.triu_indices(k, 1)
+
+    def value(q):
+        return float(K[q[iu], q[ju]].sum())
+
+    v = value(r)
+    best, best_v = r, v
+    last = 0
+    for it in range(iters):
+        if (target is not None and best_v >= target) or (stall is not None and it - last >= stall):
+            break
+        q = r
+        for i, j in rng.integers(k, size=(3, 2)):
+            q = np.insert(np.delete(q, i), j, q[i])
+        q = _local_search(K, q, tol)
+        qv = value(q)
+        if qv >= v - tol:
+            r, v = q, qv
+            if v > best_v + tol:
+                best, best_v, last = r, v, it
+    return best
 
 
 # --------------------------------------------------------------------------- MILP
@@ -321,25 +377,32 @@ class _PairModel:
         return (pos[self.iu] < pos[self.ju]).astype(np.float64)
 
 
-def _search(K: np.ndarray, order, tol: float, first: int | None) -> np.ndarray:
-    """Local search from ``order``, keeping ``first`` (if given) on top."""
+def _search(K: np.ndarray, order, tol: float, first: int | None, iters: int = 0) -> np.ndarray:
+    """Local search from ``order`` (iterated ``iters`` times), keeping ``first`` (if given) on top."""
     order = np.asarray(order, dtype=np.int64)
     if first is None:
-        return _local_search(K, order, tol)
+        return _iterated_search(K, order, tol, iters) if iters else _local_search(K, order, tol)
     rest = order[order != first]
     sub = _local_search(K[np.ix_(rest, rest)], np.arange(rest.size), tol)
     return np.concatenate([[first], rest[sub]]).astype(np.int64)
 
 
 def _milp_block(K: np.ndarray, exact: bool, tol: float, want_all: bool, cap: int,
-                backend: str, time_limit, atol: float, first: int | None = None, floor: float | None = None):
+                backend: str, time_limit, atol: float, first: int | None = None, floor: float | None = None,
+                order=None, share: dict | None = None):
     """Solve one block by the lazy LP/MILP.  Returns (rankings, score, n_opt, complete, proof, status, bound).
 
     With ``first``, only rankings that put that alternative on top are allowed;
     with ``floor``, the search stops (returning a score below ``floor``) as soon
-    as the LP bound shows that no ranking reaches ``floor``.
+    as the LP bound shows that no ranking reaches ``floor``.  ``order`` is the
+    starting ranking of the local search (default: Borda order).  ``share``
+    carries the LP between calls on the same block: an empty dict receives the
+    pair model, the cutting-plane LP and its final value, solution and reduced
+    costs; a filled one is re-used (only the variable bounds change, and every
+    triangle row it holds is valid for every ranking).
     """
-    model = _PairModel(K)
+    reuse = bool(share)
+    model = share["model"] if reuse else _PairModel(K)
     k = model.k
     gap_tol = 1.0 - 1e-6 if exact else tol * (1.0 + np.abs(K).sum())
     lb0, ub0 = np.zeros(model.n), np.ones(model.n)
@@ -348,19 +411,23 @@ def _milp_block(K: np.ndarray, exact: bool, tol: float, want_all: bool, cap: int
         below = model.index[:first, first]  # x_{a, first} = 0 for a < first
         lb0[above] = 1.0
         ub0[below] = 0.0
-    seed = _search(K, np.argsort(-K.sum(axis=1), kind="stable"), tol, first)
+    if order is None:
+        order = np.argsort(-K.sum(axis=1), kind="stable")
+    seed = _search(K, order, tol, first, ILS_ITERS if first is None else 0)
     seed_val = float(model.c @ model.x_of(seed))
-    lp = LinearProgram(model.n, lb=lb0, ub=ub0)
-    opts = {}
     x, lp_val, rounds = None, None, 0
-    # cutting-plane loop on the LP relaxation (all rows two-sided triangle rows)
-    start_rows = model.violated((model.c > 0).astype(np.float64), 0.5)  # cycles of the majority graph
-    if start_rows.size:
-        model.add(lp, start_rows, f"triangles_{rounds}")
+    if reuse:
+        lp = share["lp"]
+        lp.set_variable_bounds(lb=lb0, ub=ub0)
+    else:
+        lp = LinearProgram(model.n, lb=lb0, ub=ub0)
+        # cutting-plane loop on the LP relaxation (all rows two-sided triangle rows)
+        start_rows = model.violated((model.c > 0).astype(np.float64), 0.5)  # cycles of the majority graph
+        if start_rows.size:
+            model.add(lp, start_rows, "triangles_start")
     while True:
         rounds += 1
-        res = lp.solve(model.c, maximize=True, backend=backend, atol=max(atol, 1e-9), time_limit=time_limit,
-                       options=opts or None)
+        res = lp.solve(model.c, maximize=True, backend=backend, atol=max(atol, 1e-9), time_limit=time_limit)
         if res.x is None:
             return None, None, None, False, "lp", res.status, None
         x, lp_val = res.x, res.objective
@@ -369,7 +436,10 @@ def _milp_block(K: np.ndarray, exact: bool, tol: float, want_all: bool, cap: int
         bad = model.violated(x, 1e-7)
         if bad.size == 0:
             break
-        model.add(lp, bad[: max(200, 4 * k)], f"triangles_{rounds}")
+        model.add(lp, bad[: max(200, 4 * k)], f"triangles_{len(lp.families)}")
+    if share is not None and not reuse:
+        share.update(model=model, lp=lp, lp_val=lp_val, x=x,
+                     z=np.asarray(res.duals.get("bounds", np.zeros(model.n)), dtype=np.float64))
     integral = bool(np.all(np.abs(x - np.round(x)) <= 1e-7))
     if integral:
         seed = model.ranking(np.round(x))
@@ -379,34 +449,75 @@ def _milp_block(K: np.ndarray, exact: bool, tol: float, want_all: bool, cap: int
         alt_val = float(model.c @ model.x_of(alt))
         if alt_val > seed_val:
             seed, seed_val = alt, alt_val
+    if not integral and first is None and lp_val - seed_val > gap_tol:
+        # the LP left a gap: search longer, until the LP bound is reached or the search stalls
+        # (scores here are c @ x; the search's score is 2 c @ x - sum(c))
+        more = _iterated_search(K, seed, tol, ILS_MORE, target=2.0 * (lp_val - gap_tol) - model.c.sum(),
+                                stall=ILS_STALL)
+        more_val = float(model.c @ model.x_of(more))
+        if more_val > seed_val:
+            seed, seed_val = more, more_val
     if not want_all and lp_val - seed_val <= gap_tol:
         return [tuple(seed.tolist())], seed_val, None, False, "lp", Status.OPTIMAL, lp_val
     # reduced-cost fixing: flipping x_j costs the LP bound at least |z_j|; fix x_j when that is
-    # strictly worse than the incumbent (so no optimal ranking, tied ones included, is cut off)
+    # strictly worse than the incumbent (so no optimal ranking, tied ones included, is cut off);
+    # with a floor, only rankings reaching it matter, so the floor is the incumbent to beat
     z = np.asarray(res.duals.get("bounds", np.zeros(model.n)))
     worst_flip = lp_val - np.abs(z)
     if exact:
-        dominated = np.floor(worst_flip + 1e-6) < seed_val - 0.5
+        target = seed_val if floor is None else max(seed_val, float(floor))
+        dominated = np.floor(worst_flip + 1e-6) < target - 0.5
     else:
-        dominated = worst_flip < seed_val - tol * (1.0 + abs(seed_val))
+        target = seed_val if floor is None else max(seed_val, floor - gap_tol)
+        dominated = worst_flip < target - tol * (1.0 + abs(target))
     fix1 = dominated & (x > 1.0 - 1e-9) & (z > 0)
     fix0 = dominated & (x < 1e-9) & (z < 0)
     lb = np.maximum(lb0, np.where(fix1, 1.0, 0.0))
     ub = np.minimum(ub0, np.where(fix0, 0.0, 1.0))
-    # branch and bound over the free pairs, triangles still added lazily
+    # branch and bound over the free pairs: every triangle touching a free pair goes in up front when
+    # there are not too many (re-solving after lazy additions restarts the search), else lazily
     milp = LinearProgram(model.n, lb=lb, ub=ub, integrality=np.ones(model.n, dtype=bool))
+    touching = np.flatnonzero((lb < ub)[model.tri_cols].any(axis=1) & ~model.added)
+    if touching.size <= TOUCHING_MAX:
+        model.added[touching] = True
+        model.rows.extend(touching.tolist())
     if model.rows:
         milp.add_constraints("triangles", model.rows_matrix(np.array(model.rows, dtype=np.int64)), lower=0.0,
                              upper=1.0)
     mopts = _milp_options(backend, gap_tol if exact else 1e-9)
     best_val, best_x = None, None
     tag = 0
+    if floor is not None:
+        # only whether some ranking reaches the floor matters: a feasibility MILP with the objective
+        # as a row (infeasible: none does; any transitive solution: one does)
+        milp.add_constraints("floor", model.c[None, :], lower=floor - (0.5 if exact else gap_tol))
+        zero = np.zeros(model.n)
+        while True:
+            res = milp.solve(zero, maximize=True, backend=backend, atol=max(atol, 1e-9), time_limit=time_limit,
+                             options=mopts)
+            if res.status in (Status.INFEASIBLE, Status.INFEASIBLE_OR_UNBOUNDED):
+                return [tuple(seed.tolist())], seed_val, None, False, "milp", Status.OPTIMAL, seed_val
+            if res.x is None:
+                return None, None, None, False, "milp", res.status, None
+            xi = np.round(res.x)
+            bad = model.violated(xi, 0.5)
+            if bad.size == 0:
+                value = float(model.c @ xi)
+                return [tuple(model.ranking(xi).tolist())], value, None, False, "milp", Status.OPTIMAL, value
+            fixed = _search(K, model.ranking(xi), tol, first)
+            fixed_val = float(model.c @ model.x_of(fixed))
+            if fixed_val >= floor - gap_tol:
+                return [tuple(fixed.tolist())], fixed_val, None, False, "milp", Status.OPTIMAL, fixed_val
+            tag += 1
+            model.added[bad] = True
+            model.rows.extend(bad.tolist())
+            milp.add_constraints(f"triangles_{tag}", model.rows_matrix(bad), lower=0.0, upper=1.0)
     if integral or lp_val - seed_val <= gap_tol:
         best_x, best_val = model.x_of(seed), seed_val
     else:
         while True:
             res = milp.solve(model.c, maximize=True, backend=backend, atol=max(atol, 1e-9), time_limit=time_limit,
-                             options=mopts)
+                             options=mopts, start=model.x_of(seed))
             if res.x is None:
                 return None, None, None, False, "milp", res.status, None
             xi = np.round(res.x)
@@ -498,8 +609,11 @@ def linear_ordering(weights, /, *, all_optimal: bool = False, max_solutions: int
     tops : bool
         Also find every alternative that is first in *some* optimal ranking
         (``result.tops``).  Free for the dynamic program and with a complete
-        ``all_optimal`` list; for a MILP block it costs one constrained solve per
-        remaining candidate (most stop at their LP bound).
+        ``all_optimal`` list; for a MILP block, candidates are first pruned by
+        the reduced costs of the block's LP relaxation and admitted by a local
+        search with the candidate on top; each remaining one costs a
+        constrained re-solve of that LP and, if its bound does not settle it,
+        a feasibility MILP asking for a ranking that reaches the optimum.
 
     Returns
     -------
@@ -533,14 +647,45 @@ def _square(value, name, owner) -> np.ndarray:
     return W
 
 
-def _milp_tops(K, rankings, value, exact, tol, backend, time_limit, atol) -> list[int]:
-    """Alternatives first in some optimal ranking of a block: one constrained solve per candidate."""
+def _milp_tops(K, rankings, value, exact, tol, backend, time_limit, atol, share) -> list[int]:
+    """Alternatives first in some optimal ranking of a block: one constrained solve per candidate.
+
+    Candidates are pruned first without solving.  ``share`` holds the root LP of
+    the unconstrained block (value ``z_LP``, reduced costs ``z``); for every LP
+    point ``c @ x <= z_LP - sum_{z_e > 0} z_e (1 - x_e) - sum_{z_e < 0} |z_e| x_e``
+    (Lagrangian bound), and putting ``j`` first fixes ``x_{j,b} = 1`` and
+    ``x_{a,j} = 0``, so ``z_LP`` minus those pairs' penalties bounds every
+    ranking with ``j`` on top; ``j`` is dropped when that is below the optimum.
+    Next, the best ranking found with ``j`` on top (``j`` moved to the front of
+    an optimal ranking, then local search below it) admits ``j`` when it reaches
+    the optimum.  The rest get a constrained solve that re-uses the LP (bounds
+    changed only) and stops at the LP bound.
+    """
     gap_tol = 1.0 - 1e-6 if exact else tol * (1.0 + np.abs(K).sum())
     found = {r[0] for r in rankings}
-    for j in range(K.shape[0]):
-        if j in found:
+    k = K.shape[0]
+    candidates = [j for j in range(k) if j not in found]
+    if share and candidates:
+        model, z, lp_val = share["model"], share["z"], share["lp_val"]
+        safety = 1e-7 * (1.0 + abs(lp_val) + float(np.abs(z).sum()))
+        keep = []
+        for j in candidates:
+            above = model.index[j, j + 1:]  # x_{j,b} forced to 1
+            below = model.index[:j, j]  # x_{a,j} forced to 0
+            bound = lp_val - np.maximum(-z[above], 0.0).sum() - np.maximum(z[below], 0.0).sum()
+            if bound >= value - gap_tol - safety:
+                keep.append(j)
+        candidates = keep
+    best = np.array(rankings[0], dtype=np.int64)
+    pairs = share["model"] if share else _PairModel(K)
+    for j in candidates:
+        order = np.concatenate([[j], best[best != j]])
+        guess = _search(K, order, tol, j)
+        if float(pairs.c @ pairs.x_of(guess)) >= value - gap_tol:
+            found.add(j)
             continue
-        out = _milp_block(K, exact, tol, False, 1, backend, time_limit, atol, first=j, floor=value)
+        out = _milp_block(K, exact, tol, False, 1, backend, time_limit, atol, first=j, floor=value, order=guess,
+                          share=share)
         if out[0] is not None and out[1] >= value - gap_tol:
             found.add(j)
     return sorted(found)
@@ -594,14 +739,16 @@ def _solve(W, owner, all_optimal, max_solutions, method, atol, backend, time_lim
             completes.append(len(rks) == n_opt)
             solver_used.add("dynamic program")
         else:
+            share: dict = {}
             rks, val, n_opt, complete, proof, st, bound = _milp_block(sub_K, exact, tol, all_optimal, cap,
-                                                                      backend_name, time_limit, atol)
+                                                                      backend_name, time_limit, atol,
+                                                                      share=share if lead and tops else None)
             solver_used.add("HiGHS")
             if rks is None:
                 status = st
                 break
             if lead and tops:
-                top_list = _milp_tops(sub_K, rks, val, exact, tol, backend_name, time_limit, atol)
+                top_list = _milp_tops(sub_K, rks, val, exact, tol, backend_name, time_limit, atol, share)
                 top_list = [int(block[j]) for j in top_list]
             proofs.append(proof)
             counts.append(n_opt)

@@ -227,8 +227,14 @@ class HighsCache:
         self.options = dict(options)
 
 
-def solve(model: Model, c, *, maximize: bool, time_limit, atol: float, options, cache, owner: str = "solve"):
-    """Solve ``model`` with HiGHS, reusing ``cache`` (a :class:`HighsCache`) when it fits."""
+def solve(model: Model, c, *, maximize: bool, time_limit, atol: float, options, cache, owner: str = "solve",
+          start=None):
+    """Solve ``model`` with HiGHS, reusing ``cache`` (a :class:`HighsCache`) when it fits.
+
+    ``start`` (optional primal values) is handed to ``Highs.setSolution``: for a
+    MILP an incumbent HiGHS checks (and drops when infeasible), for an LP a
+    starting point.
+    """
     import highspy
 
     if isinstance(cache, HighsCache) and cache.compatible(model):
@@ -245,6 +251,11 @@ def solve(model: Model, c, *, maximize: bool, time_limit, atol: float, options, 
     settings.update(options or {})
     cache.set_options(settings, owner)
     h = cache.highs
+    if start is not None:
+        sol = highspy.HighsSolution()
+        sol.col_value = _f64(start)
+        sol.value_valid = True
+        h.setSolution(sol)
     run_status = h.run()
     model_status = h.getModelStatus()
     if model_status == highspy.HighsModelStatus.kUnboundedOrInfeasible and settings.get("presolve") != "off":

@@ -173,3 +173,53 @@ def test_validation_messages():
     A = np.triu(rng.choice([-1, 1], size=(20, 20)), 1)
     with pytest.raises(ValidationError, match="'method' parameter of kemeny_rankings must be 'auto' or 'milp'"):
         kemeny_rankings(A - A.T, method="dp")
+
+
+def _brute_tops(W):
+    """First elements of the optimal rankings, by enumeration of all m! rankings (vectorized)."""
+    W = np.asarray(W, dtype=np.int64)
+    m = W.shape[0]
+    perms = np.array(list(itertools.permutations(range(m))), dtype=np.int64)
+    iu, ju = np.triu_indices(m, 1)
+    scores = W[perms[:, iu], perms[:, ju]].sum(axis=1)
+    return tuple(sorted(set(perms[scores == scores.max(), 0].tolist())))
+
+
+@settings(max_examples=60, deadline=None)
+@given(margin_matrices(max_m=7, spread=2))
+def test_milp_tops_are_exactly_the_first_elements_of_optimal_rankings(M):
+    # spread 2 gives many zero and tied margins, so several optimal rankings with different tops;
+    # method="milp" sends every block of two or more to the pruned constrained solves
+    res = kemeny_rankings(M, method="milp", tops=True)
+    assert res.tops == _brute_tops(M)
+
+
+def test_milp_tops_on_a_tied_cycle_and_a_clear_order_match_brute_force():
+    cycle = np.array([[0, 2, -2, 0, 0], [-2, 0, 2, 0, 0], [2, -2, 0, 0, 0], [0, 0, 0, 0, 2], [0, 0, 0, -2, 0]])
+    clear = np.triu(np.ones((6, 6), dtype=np.int64), 1) * 2
+    clear = clear - clear.T
+    for M in (cycle, clear, -clear, np.zeros((5, 5), dtype=np.int64)):
+        assert kemeny_rankings(M, method="milp", tops=True).tops == _brute_tops(M)
+
+
+def test_constrained_block_with_a_floor_decides_reachability_like_the_dynamic_program():
+    # the private step behind tops=True: "is there a ranking with j on top scoring at least floor?";
+    # this 14-alternative block has a fractional LP relaxation, so floors above the constrained optimum
+    # reach the feasibility MILP; the oracle is j followed by the subset DP's optimal ranking of the rest
+    from solvers.ordering import _milp_block, _PairModel
+
+    rng = np.random.default_rng(0)
+    m = 14
+    for _ in range(71):
+        A = np.triu(rng.choice([-3, -1, 1, 3], size=(m, m)), 1)
+    K = (A - A.T).astype(np.float64)
+    pairs = _PairModel(K)
+    assert _milp_block(K, True, 0.0, False, 1, "highs", None, 1e-9)[4] == "milp"  # the LP alone is not enough
+    for j in range(0, m, 2):
+        rest = np.array([a for a in range(m) if a != j])
+        below = rest[linear_ordering(K[np.ix_(rest, rest)], method="dp").ranking]
+        best_j = float(pairs.c @ pairs.x_of(np.concatenate([[j], below])))
+        for floor in (best_j, best_j + 2.0, best_j + 6.0):
+            out = _milp_block(K, True, 0.0, False, 1, "highs", None, 1e-9, first=j, floor=floor)
+            assert (out[1] >= floor - 0.5) == (best_j >= floor)
+            assert out[0][0][0] == j
