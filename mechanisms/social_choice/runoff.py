@@ -15,7 +15,9 @@ that would remove everyone, they all win): pref_voting's default for
 ``instant_runoff``, ``coombs`` and ``baldwin``.
 
 Tallies are exact integer counts: first (or last) remaining choices per ballot
-come from one vectorized pass over the ballot array and a ``bincount``.
+come from one vectorized pass over the ballot array and a ``bincount`` (for
+parallel-universe instant runoff, only the ballots of eliminated alternatives
+are recounted).
 """
 
 from __future__ import annotations
@@ -89,24 +91,119 @@ def _explore(m: int, step: Callable[[np.ndarray], tuple[str, list]]) -> frozense
     return frozenset(winners)
 
 
-def _safe_batch(tally: np.ndarray, alive: np.ndarray) -> np.ndarray | None:
-    """The largest set of lowest-tallied alternatives whose combined tally is below every other one's.
+def _first_alive(rows: np.ndarray, ext: np.ndarray) -> np.ndarray:
+    """First alternative of each ballot row alive in ``ext`` (an ``alive`` mask extended by ``False``); -1 if none."""
+    ok = ext[rows]
+    pos = ok.argmax(axis=1)
+    top = rows[np.arange(rows.shape[0]), pos]
+    return np.where(ok[np.arange(rows.shape[0]), pos], top, -1)
 
-    While any of them remains, each of them holds only ballots first held by one
-    of them (fewer than the next tally), and every other alternative holds at
-    least its own tally (tallies never fall): every elimination order removes
-    exactly this set first and reaches the same remaining set, so it can be
-    removed at once without changing the parallel-universe winners.  ``None``
-    when no proper subset qualifies.
+
+def _ahead_counts(rankings: np.ndarray, weights: np.ndarray, m: int) -> np.ndarray:
+    """``P[a, b]``: weight of the ballots that rank ``a`` above ``b`` (``a`` ranked, ``b`` below it or unranked)."""
+    n = rankings.shape[0]
+    position = np.full((n, m + 1), m, dtype=np.int64)
+    cols = np.broadcast_to(np.arange(rankings.shape[1]), rankings.shape)
+    position[np.arange(n)[:, None], np.where(rankings < 0, m, rankings)] = np.where(rankings < 0, m, cols)
+    position = position[:, :m]
+    ranked = position < m
+    out = np.empty((m, m), dtype=np.int64)
+    for a in range(m):
+        out[a] = weights @ (ranked[:, a, None] & (position[:, a, None] < position))
+    return out
+
+
+def _bulk_exclusion(rankings: np.ndarray, weights: np.ndarray, alive: np.ndarray, tally: np.ndarray):
+    """The largest set ``L`` of lowest-tallied alternatives that every elimination order removes first, or ``None``.
+
+    While only members of ``L`` are eliminated, a member ``l`` holds only ballots
+    whose ranking (restricted to the remaining alternatives) starts with a run of
+    members of ``L`` containing ``l``: their weight ``U(l)`` bounds its tally,
+    and every other alternative keeps at least its tally (tallies never fall).
+    If ``max U(l)`` is below every tally outside ``L``, the minimum stays inside
+    ``L`` until ``L`` is gone, so every order reaches the same set.  This sharpens
+    the bulk exclusion of N. Tideman, "The single transferable vote", J. Economic
+    Perspectives 9(1) (1995) 27-38, where ``U(l)`` is bounded by the combined
+    tally of ``L``.
     """
     ids = np.flatnonzero(alive)
-    t = tally[ids]
-    order = np.argsort(t, kind="stable")
-    st = t[order]
-    ok = np.flatnonzero(np.cumsum(st[:-1]) < st[1:])
+    s = ids.size
+    order = np.argsort(tally[ids], kind="stable")
+    st = tally[ids][order]
+    gaps = np.flatnonzero(st[:-1] < st[1:]) + 1  # candidate sizes k: a strict gap after the k lowest
+    if gaps.size == 0:
+        return None
+    if np.cumsum(st)[gaps[-1] - 1] < st[gaps[-1]]:
+        return ids[order[: gaps[-1]]]
+    rank = np.full(alive.shape[0] + 1, -1, dtype=np.int64)
+    rank[ids[order]] = np.arange(s)
+    kmax = gaps[-1]
+    r = rank[rankings]
+    runmax = np.maximum.accumulate(r, axis=1)
+    sel = (r >= 0) & (runmax < kmax)
+    w = np.broadcast_to(weights[:, None], r.shape)[sel]
+    hist = np.bincount(r[sel] * kmax + runmax[sel], weights=w, minlength=kmax * kmax).reshape(kmax, kmax)
+    bound = np.rint(np.cumsum(hist, axis=1).max(axis=0)).astype(np.int64)  # bound[k-1] = max U over L_k
+    ok = gaps[bound[gaps - 1] < st[gaps]]
     if ok.size == 0:
         return None
-    return ids[order[: ok[-1] + 1]]
+    return ids[order[: ok[-1]]]
+
+
+def _irv_put(rankings: np.ndarray, weights: np.ndarray, m: int) -> frozenset[int]:
+    """Parallel-universe winners of instant runoff (depth-first search with incremental tallies and pruning)."""
+    n = rankings.shape[0]
+    full = np.ones(m, dtype=bool)
+    ahead = _ahead_counts(rankings, weights, m)
+    tops = _first_alive(rankings, np.append(full, False)) if n else np.zeros(0, dtype=np.int64)
+    tally = np.bincount(tops[tops >= 0], weights=weights[tops >= 0], minlength=m).astype(np.int64)
+    seen: set[int] = set()
+    winners: set[int] = set()
+    stack = [((1 << m) - 1, full, tops, tally)]
+    while stack:
+        key, alive, tops, tally = stack.pop()
+        ids = np.flatnonzero(alive)
+        if ids.size == 1:
+            winners.add(int(ids[0]))
+            continue
+        t = tally[ids]
+        total = int(t.sum())
+        if total > 0 and 2 * t.max() > total:
+            winners.add(int(ids[t.argmax()]))
+            continue
+        if total == 0:
+            winners.update(int(a) for a in ids)  # every ballot exhausted: any of them can be eliminated last
+            continue
+        # a can still win only if, for every other b, some tally a can hold while b remains (at most the
+        # ballots ranking a above b) reaches b's tally now (b's tally never falls while b remains)
+        possible = ids[(t[None, :] <= ahead[np.ix_(ids, ids)] + np.diag(t)).all(axis=1)]  # diag: a vs itself
+        if all(int(a) in winners for a in possible):
+            continue
+        losers = ids[t == t.min()]
+        batch = _bulk_exclusion(rankings, weights, alive, tally) if losers.size > 1 else losers
+        removals = [batch] if batch is not None else [np.array([a]) for a in losers]
+        for removal in reversed(removals):
+            sub = key
+            for a in removal:
+                sub &= ~(1 << int(a))
+            if sub in seen:
+                continue
+            seen.add(sub)
+            child = alive.copy()
+            child[removal] = False
+            gone = np.zeros(m + 1, dtype=bool)
+            gone[removal] = True
+            moved = np.flatnonzero(gone[tops])
+            new_tops = tops.copy()
+            new_tally = tally.copy()
+            new_tally[removal] = 0
+            if moved.size:
+                new = _first_alive(rankings[moved], np.append(child, False))
+                new_tops[moved] = new
+                has = new >= 0
+                new_tally += np.bincount(new[has], weights=weights[moved][has], minlength=m).astype(np.int64)
+            stack.append((sub, child, new_tops, new_tally))
+    return frozenset(winners)
 
 
 def _ties_step(alive: np.ndarray, losers: np.ndarray, mode: str, *, batch: bool = False):
@@ -145,10 +242,14 @@ def instant_runoff(profile, *, elimination="parallel"):
     elimination : {"parallel", "simultaneous"}
         ``"parallel"`` (default): parallel-universe tie-breaking, the winners are the
         alternatives that win under *some* order of eliminating tied last-placed
-        alternatives.  The largest set of lowest-tallied alternatives whose
-        combined tally is below every other tally is removed at once (every
-        order removes exactly this set first, e.g. all alternatives with no
-        first choices).  Still exponential in the worst case.
+        alternatives.  The search updates tallies incrementally (only the
+        ballots of the eliminated alternatives move), removes at once the
+        largest set of lowest-tallied alternatives that every order removes
+        first (a sharpened bulk exclusion [3]_, e.g. all alternatives with no
+        first choices), and skips a remaining set once every member that can
+        still win from it (its tally can reach every other tally, bounded by
+        the ballots ranking it above each other) is a known winner.  Still
+        exponential in the worst case.
         ``"simultaneous"``: all tied last-placed alternatives are removed at once; if
         that removes everyone left, they all win (pref_voting's ``instant_runoff``).
 
@@ -159,6 +260,8 @@ def instant_runoff(profile, *, elimination="parallel"):
     .. [2] V. Conitzer, M. Rognlie and L. Xia, "Preference functions that score
        rankings and maximum likelihood estimation", IJCAI 2009 (parallel-universe
        tie-breaking).
+    .. [3] N. Tideman, "The single transferable vote", *Journal of Economic
+       Perspectives* 9(1) (1995) 27-38 (bulk exclusion).
 
     Examples
     --------
@@ -171,6 +274,9 @@ def instant_runoff(profile, *, elimination="parallel"):
     rankings, weights = strict_ballots(profile)
     m = profile.n_alternatives
 
+    if mode == "parallel":
+        return Outcome(winners=sorted(_irv_put(rankings, weights, m)))
+
     def step(alive):
         if alive.sum() == 1:
             return "done", np.flatnonzero(alive)
@@ -179,13 +285,8 @@ def instant_runoff(profile, *, elimination="parallel"):
         leader = np.flatnonzero(alive & (2 * t > total))
         if total > 0 and leader.size:
             return "done", leader
-        if mode == "parallel":
-            batch = _safe_batch(t, alive)
-            if batch is not None:
-                return "branch", [list(batch)]
         low = t[alive].min()
-        losers = alive & (t == low)
-        return _ties_step(alive, losers, mode, batch=(low == 0))
+        return _ties_step(alive, alive & (t == low), mode)
 
     return Outcome(winners=sorted(_explore(m, step)))
 
