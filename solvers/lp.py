@@ -370,11 +370,11 @@ class LinearProgram:
             info = SolverInfo(backend=name, solver="bounds check", time=0.0,
                               message="a lower bound exceeds its upper bound")
             return LPResult(Status.INFEASIBLE, None, float("nan"), {}, LPCertificate(atol=atol), info)
-        start = time.perf_counter()
+        t0 = time.perf_counter()
         extra = {"start": start} if start is not None and name == "highs" else {}
         raw, cache = module.solve(model, c, maximize=maximize, time_limit=time_limit, atol=atol,
                                   options=options, cache=self._caches.get(name), owner=owner, **extra)
-        elapsed = time.perf_counter() - start
+        elapsed = time.perf_counter() - t0
         if cache is None:
             self._caches.pop(name, None)
         else:

@@ -264,6 +264,15 @@ def solve(model: Model, c, *, maximize: bool, time_limit, atol: float, options, 
         run_status = h.run()
         model_status = h.getModelStatus()
         h.setOptionValue("presolve", settings.get("presolve", "choose"))
+    if start is not None and model.is_mip and model_status == highspy.HighsModelStatus.kOptimal:
+        # HiGHS 1.16 hands back the start itself when presolve solves the MIP outright (its reported
+        # objective is right, the solution is not): solve again without the start when the two disagree.
+        objective = float(np.dot(_f64(c), np.asarray(h.getSolution().col_value, dtype=np.float64)))
+        reported = float(h.getInfo().objective_function_value)
+        if abs(objective - reported) > 1e-6 * max(1.0, abs(reported)):
+            h.clearSolver()
+            run_status = h.run()
+            model_status = h.getModelStatus()
     status = _status_map().get(model_status, Status.ERROR)
     message = h.modelStatusToString(model_status)
     if run_status == highspy.HighsStatus.kError and status is Status.OPTIMAL:  # pragma: no cover
