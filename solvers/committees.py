@@ -126,9 +126,12 @@ def thiele_committees(approvals, k, marginals, /, *, weights=None, algorithm: st
     The MILP (Lackner and Skowron, ch. 7) has a binary ``x_c`` per candidate and
     ``y_{i,l} in [0, 1]`` per ballot and satisfaction level with
     ``sum_l y_{i,l} <= sum_{c in A_i} x_c``; concavity makes ``y`` integral.  The
-    objective is integral (scaled marginals), so after the optimum ``V`` the tied
-    optima are the solutions of ``score >= V - 1/2`` enumerated with one no-good
-    cut per committee found; each is re-scored exactly in integers.
+    objective is integral (scaled marginals).  The first solve starts from a
+    greedy committee improved by single swaps (an incumbent for branch and
+    bound); after the optimum ``V`` the score is maximized again with one no-good
+    cut per committee found, so committees come in nonincreasing score order and
+    the first one below ``V`` proves the tied set complete; each is re-scored
+    exactly in integers.
 
     References
     ----------
@@ -221,13 +224,15 @@ def _thiele_milp(A, w, k, cum, max_committees):
     size_row[:m] = 1.0
     lp.add_constraints("size", size_row[None, :], lower=[float(k)], upper=[float(k)])
     options = {"mip_rel_gap": 0.0, "mip_abs_gap": 0.25}
-    res = lp.solve(cost, maximize=True, backend="highs", options=options)
+    res = lp.solve(cost, maximize=True, backend="highs", options=options,
+                   start=_thiele_start(A, levels, nv, _local_search(A, w, k, cum)))
     if res.x is None:  # pragma: no cover - a committee always exists
         raise RuntimeError(f"the Thiele MILP failed: {res.status.value} {res.info.message}")
     best = int(round(res.objective))
-    lp.add_constraints("optimal", cost[None, :], lower=[best - 0.5])
+    # Tied optima: re-maximize the score with a no-good cut per committee found; the committees come in
+    # nonincreasing score order, and the first one scoring below ``best`` proves the tied set complete
+    # (optimizing beats a zero-objective feasibility search of ``score >= best``, which has no bound to prune by).
     found = set()
-    zero = np.zeros(nv)
     x = res.x
     t = 0
     while True:
@@ -235,20 +240,86 @@ def _thiele_milp(A, w, k, cum, max_committees):
         score = int(w @ cum[A[:, list(committee)].sum(axis=1)]) if n else 0
         if score > best:  # pragma: no cover - the first solve was not optimal: restart the tie set
             best, found = score, set()
-            lp.set_bounds("optimal", lower=[best - 0.5])
-        if score == best:
-            found.add(committee)
+        if score < best:
+            break
+        found.add(committee)
         if max_committees is not None and len(found) > max_committees:
             break
         t += 1
         cut = np.zeros(nv)
         cut[list(committee)] = 1.0
         lp.add_constraints(f"nogood_{t}", cut[None, :], upper=[k - 1.0])
-        res = lp.solve(zero, maximize=True, backend="highs", options=options)
+        neighbour = _best_neighbour(A, w, k, cum, committee, found)
+        res = lp.solve(cost, maximize=True, backend="highs", options=options,
+                       start=None if neighbour is None else _thiele_start(A, levels, nv, neighbour))
         if res.x is None:
             break
         x = res.x
     return _cap(sorted(found), max_committees), best
+
+
+def _local_search(A, w, k, cum):
+    """A good committee for the MILP to start from: greedy (first choice at every tie), then best single swaps."""
+    n, m = A.shape
+    Ai = A.astype(np.int64)
+    gain_table = np.append(np.diff(cum), 0)
+    inside = np.zeros(m, dtype=bool)
+    sat = np.zeros(n, dtype=np.int64)
+    for _ in range(k):
+        gains = np.where(inside, -1, (w * gain_table[np.minimum(sat, k)]) @ Ai) if n else np.where(inside, -1, 0)
+        c = int(np.argmax(gains))
+        inside[c] = True
+        sat += Ai[:, c]
+    if not n:
+        return np.flatnonzero(inside)
+    for _ in range(10 * k):  # bounded number of improving swaps
+        score = int(w @ cum[sat])
+        best_gain, move = 0, None
+        for out in np.flatnonzero(inside):
+            base = sat - Ai[:, out]
+            totals = w @ cum[np.minimum(base[:, None] + Ai, k)]          # add each candidate after removing out
+            totals = np.where(inside, -1, totals)
+            j = int(np.argmax(totals))
+            if totals[j] - score > best_gain:
+                best_gain, move = int(totals[j] - score), (int(out), j)
+        if move is None:
+            break
+        inside[move[0]], inside[move[1]] = False, True
+        sat += Ai[:, move[1]] - Ai[:, move[0]]
+    return np.flatnonzero(inside)
+
+
+def _best_neighbour(A, w, k, cum, committee, found):
+    """The best committee one swap away from ``committee`` and not in ``found`` (a start for the next solve)."""
+    n, m = A.shape
+    members = np.asarray(committee, dtype=np.int64)
+    if not n or members.size == m:
+        return None
+    Ai = A.astype(np.int64)
+    outside = np.setdiff1d(np.arange(m), members)
+    sat = Ai[:, members].sum(axis=1)
+    best, pick = None, None
+    for out in members:
+        totals = w @ cum[np.minimum((sat - Ai[:, out])[:, None] + Ai[:, outside], k)]
+        for j in np.argsort(-totals, kind="stable"):
+            swapped = tuple(sorted(set(committee) - {int(out)} | {int(outside[j])}))
+            if swapped not in found:
+                if best is None or totals[j] > best:
+                    best, pick = int(totals[j]), swapped
+                break
+    return None if pick is None else np.asarray(pick, dtype=np.int64)
+
+
+def _thiele_start(A, levels, nv, committee):
+    """The MILP point of a committee: ``x`` its indicator, ``y_{i,l} = 1`` for the first satisfied levels."""
+    x = np.zeros(nv)
+    x[committee] = 1.0
+    sat = A[:, committee].sum(axis=1)
+    col = A.shape[1]
+    for i, size in enumerate(levels):
+        x[col:col + min(size, int(sat[i]))] = 1.0
+        col += size
+    return x
 
 
 # ---------------------------------------------------------------------- sequential rules
