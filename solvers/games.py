@@ -48,10 +48,10 @@ from itertools import combinations
 
 import numpy as np
 
+from ._most_even import most_even_lottery
 from .lp import LinearProgram
 from .result import Certificate, Result, SolverInfo, Status, readonly
 from .validation import check_array, check_bool, check_option, check_real, fail
-from .welfare import _most_even_lottery
 
 __all__ = ["GameCertificate", "LotteryResult", "LotteryBatch", "maximal_lottery"]
 
@@ -676,7 +676,7 @@ def maximal_lottery(margins, /, *, method: str = "auto", atol: float = 1e-9, bac
 
     if canonical:  # the leximin point of the face {p in simplex : p @ M >= 0}
         for i in np.flatnonzero(done & ~unique):
-            p, _ = _most_even_lottery(M[i].T / big[i], np.zeros(m))
+            p, _ = most_even_lottery(M[i].T / big[i], np.zeros(m))
             if p is not None:
                 P[i] = p
 
